@@ -1,0 +1,220 @@
+"""Reading procedure files (YAML or JSON, format v1) and the data-source registry."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from models.errors import InvalidProcedure, Problem
+from models.graph import to_graph
+from models.procedure import DataSource, Procedure
+from models.validation import validate_graph
+
+__all__ = [
+    "PROCEDURE_SUFFIXES",
+    "find_procedure_files",
+    "load_data_sources",
+    "load_procedure",
+    "load_procedures",
+    "read_document",
+]
+
+PROCEDURE_SUFFIXES = (".yaml", ".yml", ".json")
+_FORMAT_DOC = "docs/procedure-format.md"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice in one mapping."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Hashable, Any]:
+    seen: set[Hashable] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            line = key_node.start_mark.line + 1
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key '{key}' is given twice (line {line}); keep one", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    counts = Counter(key for key, _ in pairs)
+    twice = [key for key, n in counts.items() if n > 1]
+    if twice:
+        raise ValueError(f"key '{twice[0]}' is given twice; keep one")
+    return dict(pairs)
+
+
+def read_document(path: Path) -> Any:
+    """Return the parsed content of a YAML or JSON file, refusing duplicate keys."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        return json.loads(text, object_pairs_hook=_unique_pairs)
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def load_data_sources(path: Path) -> dict[str, DataSource]:
+    """Return the data-source registry in `path`, keyed by id."""
+    file = str(path)
+    try:
+        raw = read_document(path)
+        entries = raw["data_sources"]
+        sources = [DataSource.model_validate(entry) for entry in entries]
+    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as error:
+        raise InvalidProcedure(
+            [Problem(file, "data_sources", f"cannot read the registry: {error}")]
+        ) from error
+    registry: dict[str, DataSource] = {}
+    for source in sources:
+        if source.id in registry:
+            raise InvalidProcedure(
+                [Problem(file, f"data source '{source.id}'", "id given twice; keep one")]
+            )
+        registry[source.id] = source
+    return registry
+
+
+def load_procedure(path: Path, sources: Mapping[str, DataSource] | None = None) -> Procedure:
+    """Return the valid procedure in `path`, or raise `InvalidProcedure` with every problem."""
+    file = str(path)
+    try:
+        raw = read_document(path)
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidProcedure([Problem(file, "file", f"cannot read it: {error}")]) from error
+    except (ValueError, yaml.YAMLError) as error:
+        message = " ".join(str(error).split())
+        raise InvalidProcedure(
+            [Problem(file, "file", f"not valid YAML/JSON: {message}")]
+        ) from error
+    if not isinstance(raw, dict):
+        raise InvalidProcedure(
+            [Problem(file, "file", f"expected a mapping of fields (see {_FORMAT_DOC})")]
+        )
+    try:
+        procedure = Procedure.model_validate(raw)
+    except ValidationError as error:
+        raise InvalidProcedure(_schema_problems(file, raw, error)) from error
+    problems = _identity_problems(file, procedure)
+    if not problems:
+        problems = validate_graph(to_graph(procedure), file=file, sources=sources)
+    if problems:
+        raise InvalidProcedure(problems)
+    return procedure
+
+
+def load_procedures(
+    paths: Iterable[Path], sources: Mapping[str, DataSource] | None = None
+) -> dict[Path, Procedure]:
+    """Load every file in `paths`; raise one `InvalidProcedure` with all files' problems."""
+    loaded: dict[Path, Procedure] = {}
+    problems: list[Problem] = []
+    codes: dict[str, Path] = {}
+    for path in paths:
+        try:
+            procedure = load_procedure(path, sources)
+        except InvalidProcedure as error:
+            problems += error.problems
+            continue
+        if procedure.code in codes:
+            problems.append(
+                Problem(
+                    str(path),
+                    "code",
+                    f"code '{procedure.code}' is also used by {codes[procedure.code]}; "
+                    "each procedure needs its own code",
+                )
+            )
+            continue
+        codes[procedure.code] = path
+        loaded[path] = procedure
+    if problems:
+        raise InvalidProcedure(problems)
+    return loaded
+
+
+def find_procedure_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into the procedure files below them, sorted; skip the registry."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in PROCEDURE_SUFFIXES and p.name != "data_sources.yaml"
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def _identity_problems(file: str, procedure: Procedure) -> list[Problem]:
+    problems: list[Problem] = []
+    step_ids = Counter(step.id for step in procedure.steps)
+    for step_id, count in step_ids.items():
+        if count > 1:
+            problems.append(
+                Problem(file, f"step '{step_id}'", f"id used by {count} steps; give each its own")
+            )
+    seen_flows: set[tuple[str, str]] = set()
+    for flow in procedure.flows:
+        where = f"flow '{flow.source}' → '{flow.target}'"
+        for end in (flow.source, flow.target):
+            if end not in step_ids:
+                problems.append(
+                    Problem(
+                        file,
+                        where,
+                        f"unknown step '{end}': use the `id` of a step under `steps`",
+                    )
+                )
+        if (flow.source, flow.target) in seen_flows:
+            problems.append(Problem(file, where, "flow given twice; keep one"))
+        seen_flows.add((flow.source, flow.target))
+    return problems
+
+
+def _schema_problems(file: str, raw: dict[str, Any], error: ValidationError) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        location = item["loc"]
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = f"unknown field `{location[-1]}`: check the spelling (see {_FORMAT_DOC})"
+        elif item["type"] == "missing":
+            message = f"field `{location[-1]}` is required (see {_FORMAT_DOC})"
+        elif item["type"] == "greater_than_equal":
+            message = f"`{location[-1]}` must not be negative: {message}"
+        elif location:
+            message = f"`{location[-1]}`: {message}"
+        problems.append(Problem(file, _where(raw, location), message))
+    return problems
+
+
+def _where(raw: dict[str, Any], location: tuple[int | str, ...]) -> str:
+    """Name the element at a pydantic location, by id where the file gives one."""
+    if len(location) >= 2 and location[0] in ("steps", "flows") and isinstance(location[1], int):
+        items = raw.get(str(location[0]))
+        item = items[location[1]] if isinstance(items, list) and location[1] < len(items) else {}
+        item = item if isinstance(item, dict) else {}
+        if location[0] == "steps" and "id" in item:
+            return f"step '{item['id']}'"
+        if location[0] == "flows" and "from" in item:
+            return f"flow '{item.get('from')}' → '{item.get('to')}'"
+        return f"{location[0]}[{location[1]}]"
+    if len(location) >= 2 and location[0] in ("actors", "documents"):
+        return f"{str(location[0])[:-1]} '{location[1]}'"
+    return "procedure"

@@ -1,0 +1,123 @@
+"""Conversion between a `Procedure` and a `networkx.DiGraph` (the procedure graph).
+
+The graph carries the header, actors and documents in ``G.graph``; one node per
+step (attributes: name, actor, kind, channel, hours, documents, uses, mandatory,
+legal_basis); one edge per flow (attributes: when, probability).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import networkx as nx
+
+from models.procedure import GATEWAY_KINDS, Procedure, StepKind
+
+__all__ = [
+    "content_hash",
+    "from_graph",
+    "graph_from_json",
+    "graph_to_json",
+    "is_gateway",
+    "tasks",
+    "to_graph",
+]
+
+_HEADER_FIELDS = (
+    "code",
+    "name",
+    "level",
+    "field",
+    "agency",
+    "statutory_days",
+    "annual_volume",
+    "fees_vnd",
+    "essential",
+    "legal_basis",
+    "online_allowed",
+)
+
+
+def to_graph(procedure: Procedure) -> nx.DiGraph:
+    """Return the procedure graph of `procedure`; durations become hours."""
+    data = procedure.model_dump(mode="json", by_alias=True)
+    G = nx.DiGraph()
+    G.graph["header"] = {key: data[key] for key in _HEADER_FIELDS}
+    G.graph["actors"] = data["actors"]
+    G.graph["documents"] = data["documents"]
+    for step in procedure.steps:
+        G.add_node(
+            step.id,
+            name=step.name,
+            actor=step.actor,
+            kind=step.kind.value,
+            channel=step.channel.value,
+            hours=step.duration_hours,
+            documents=list(step.documents),
+            uses=list(step.uses),
+            mandatory=step.mandatory,
+            legal_basis=step.legal_basis,
+        )
+    for flow in procedure.flows:
+        G.add_edge(flow.source, flow.target, when=flow.when, probability=flow.probability)
+    return G
+
+
+def from_graph(G: nx.DiGraph) -> Procedure:
+    """Return the `Procedure` a procedure graph describes (durations in hours)."""
+    steps = [
+        {
+            "id": node,
+            "name": attrs["name"],
+            "actor": attrs["actor"],
+            "kind": attrs["kind"],
+            "channel": attrs["channel"],
+            "hours": attrs["hours"],
+            "documents": attrs["documents"],
+            "uses": attrs["uses"],
+            "mandatory": attrs["mandatory"],
+            "legal_basis": attrs["legal_basis"],
+        }
+        for node, attrs in G.nodes(data=True)
+    ]
+    flows = [
+        {"from": u, "to": v, "when": attrs.get("when"), "probability": attrs.get("probability")}
+        for u, v, attrs in G.edges(data=True)
+    ]
+    return Procedure.model_validate(
+        {
+            **G.graph["header"],
+            "actors": G.graph["actors"],
+            "documents": G.graph["documents"],
+            "steps": steps,
+            "flows": flows,
+        }
+    )
+
+
+def graph_to_json(G: nx.DiGraph) -> dict[str, Any]:
+    """Return the procedure graph as a JSON-ready document (format v1, hours)."""
+    return from_graph(G).model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def graph_from_json(document: dict[str, Any]) -> nx.DiGraph:
+    """Return the procedure graph stored as `document` by `graph_to_json`."""
+    return to_graph(Procedure.model_validate(document))
+
+
+def content_hash(G: nx.DiGraph) -> str:
+    """Return a SHA-256 of the graph's content, independent of formatting."""
+    canonical = json.dumps(graph_to_json(G), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def is_gateway(G: nx.DiGraph, node: str) -> bool:
+    """Whether `node` is a gateway (decide, parallel, join) rather than work."""
+    return StepKind(G.nodes[node]["kind"]) in GATEWAY_KINDS
+
+
+def tasks(G: nx.DiGraph) -> list[str]:
+    """The steps of `G` that do work, in graph order."""
+    return [node for node in G if not is_gateway(G, node)]

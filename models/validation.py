@@ -1,0 +1,229 @@
+"""Checks that a procedure graph is a sound process, reporting every problem at once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import networkx as nx
+
+from models.errors import Problem
+from models.procedure import DataSource, StepKind
+
+__all__ = ["PROBABILITY_TOLERANCE", "validate_graph"]
+
+PROBABILITY_TOLERANCE = 1e-6
+_END = "\x00end"
+
+
+def validate_graph(
+    G: nx.DiGraph, *, file: str, sources: Mapping[str, DataSource] | None = None
+) -> list[Problem]:
+    """Return the problems of procedure graph `G`; an empty list means it is valid.
+
+    `file` names the source in messages; `sources`, when given, is the registry
+    of data sources that ``held_by`` must name.
+    """
+    problems = _reference_problems(G, file, sources)
+    problems += _routing_problems(G, file)
+    starts = [node for node in G if G.in_degree(node) == 0]
+    if not starts:
+        problems.append(
+            Problem(
+                file,
+                "procedure",
+                "no start: every step has an incoming flow; the first step (usually the "
+                "applicant's submission) must have none, so send rework loops to a "
+                "separate step such as 'supplement the dossier'",
+            )
+        )
+    elif len(starts) > 1:
+        names = ", ".join(f"'{s}'" for s in starts)
+        problems.append(
+            Problem(
+                file,
+                "procedure",
+                f"several starts ({names}): exactly one step may have no incoming flow; "
+                "add the missing flows into the others",
+            )
+        )
+    if len(starts) == 1:
+        flow_problems = _reachability_problems(G, file, starts[0])
+        problems += flow_problems
+        if not flow_problems:
+            problems += _block_problems(G, file, starts[0])
+    return problems
+
+
+def _reference_problems(
+    G: nx.DiGraph, file: str, sources: Mapping[str, DataSource] | None
+) -> list[Problem]:
+    problems: list[Problem] = []
+    actors = G.graph["actors"]
+    documents = G.graph["documents"]
+    for node, attrs in G.nodes(data=True):
+        where = f"step '{node}'"
+        if attrs["actor"] not in actors:
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    f"unknown actor '{attrs['actor']}': use one of {_ids(actors)} "
+                    "or add it under `actors`",
+                )
+            )
+        for field in ("documents", "uses"):
+            for doc in attrs[field]:
+                if doc not in documents:
+                    problems.append(
+                        Problem(
+                            file,
+                            where,
+                            f"unknown document '{doc}' in `{field}`: use one of "
+                            f"{_ids(documents)} or add it under `documents`",
+                        )
+                    )
+        if attrs["mandatory"] and not attrs["legal_basis"]:
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    "a mandatory step needs its `legal_basis` (the article that requires it)",
+                )
+            )
+    if sources is not None:
+        for doc_id, doc in documents.items():
+            held_by = doc.get("held_by")
+            if held_by is not None and held_by not in sources:
+                problems.append(
+                    Problem(
+                        file,
+                        f"document '{doc_id}'",
+                        f"unknown data source '{held_by}' in `held_by`: use one of "
+                        f"{_ids(sources)} or add it to catalog/data_sources.yaml",
+                    )
+                )
+    return problems
+
+
+def _routing_problems(G: nx.DiGraph, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for node, attrs in G.nodes(data=True):
+        kind = StepKind(attrs["kind"])
+        out_edges = list(G.out_edges(node, data=True))
+        where = f"step '{node}'"
+        if kind is StepKind.decide:
+            if len(out_edges) < 2:
+                problems.append(
+                    Problem(file, where, "a `decide` needs at least two outgoing flows")
+                )
+            missing = [v for _, v, a in out_edges if a.get("probability") is None]
+            for v in missing:
+                problems.append(
+                    Problem(
+                        file,
+                        f"flow '{node}' → '{v}'",
+                        "a branch of a `decide` needs a `probability` (0 to 1)",
+                    )
+                )
+            total = sum(a.get("probability") or 0.0 for _, _, a in out_edges)
+            if not missing and abs(total - 1.0) > PROBABILITY_TOLERANCE:
+                problems.append(
+                    Problem(
+                        file,
+                        where,
+                        f"the probabilities of its branches sum to {total:g}; make them sum to 1",
+                    )
+                )
+            continue
+        for _, v, a in out_edges:
+            if a.get("probability") is not None:
+                problems.append(
+                    Problem(
+                        file,
+                        f"flow '{node}' → '{v}'",
+                        "`probability` belongs only on the branches of a `decide`; remove it",
+                    )
+                )
+        if kind is StepKind.parallel and len(out_edges) < 2:
+            problems.append(
+                Problem(file, where, "a `parallel` split needs at least two outgoing flows")
+            )
+        elif kind is not StepKind.parallel and len(out_edges) > 1:
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    f"{len(out_edges)} outgoing flows from a `{kind.value}` step: route "
+                    "them through a `decide` (one branch runs) or a `parallel` (all run)",
+                )
+            )
+        if kind is StepKind.join and G.in_degree(node) < 2:
+            problems.append(Problem(file, where, "a `join` needs at least two incoming flows"))
+    return problems
+
+
+def _reachability_problems(G: nx.DiGraph, file: str, start: str) -> list[Problem]:
+    problems: list[Problem] = []
+    reachable = nx.descendants(G, start) | {start}
+    for node in G:
+        if node not in reachable:
+            problems.append(
+                Problem(
+                    file,
+                    f"step '{node}'",
+                    f"not reachable from the start '{start}': add a flow into it or remove it",
+                )
+            )
+    ends = [node for node in G if G.out_degree(node) == 0]
+    finishing = set(ends).union(*(nx.ancestors(G, end) for end in ends))
+    for node in G:
+        if node not in finishing:
+            problems.append(
+                Problem(
+                    file,
+                    f"step '{node}'",
+                    "cannot reach an end (it is caught in a loop with no way out): "
+                    "add a flow towards the end, e.g. through a `decide`",
+                )
+            )
+    return problems
+
+
+def _block_problems(G: nx.DiGraph, file: str, start: str) -> list[Problem]:
+    """Each `parallel` must close at a `join`, and each `join` open at a `parallel`."""
+    problems: list[Problem] = []
+    dominators = nx.immediate_dominators(G, start)
+    reverse = G.reverse(copy=True)
+    reverse.add_edges_from((_END, node) for node in G if G.out_degree(node) == 0)
+    post_dominators = nx.immediate_dominators(reverse, _END)
+    for node, attrs in G.nodes(data=True):
+        kind = StepKind(attrs["kind"])
+        if kind is StepKind.parallel:
+            closing = post_dominators.get(node)
+            if closing == _END or G.nodes[closing]["kind"] != StepKind.join:
+                problems.append(
+                    Problem(
+                        file,
+                        f"step '{node}'",
+                        "this `parallel` split is never joined: bring all its branches "
+                        "to one `join` step",
+                    )
+                )
+        elif kind is StepKind.join:
+            opening = dominators.get(node)
+            if opening is None or G.nodes[opening]["kind"] != StepKind.parallel:
+                problems.append(
+                    Problem(
+                        file,
+                        f"step '{node}'",
+                        "this `join` has no matching `parallel` split: open its branches "
+                        "with a `parallel` step, or make it an ordinary step",
+                    )
+                )
+    return problems
+
+
+def _ids(mapping: Mapping[str, object]) -> str:
+    ids = sorted(mapping)
+    shown = ", ".join(f"'{i}'" for i in ids[:12])
+    return shown + (", …" if len(ids) > 12 else "") if ids else "(none defined)"

@@ -1,0 +1,30 @@
+"""Settings of the engine, read from the environment (prefix ``TTHC_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Where the engine keeps its data and reads its catalogue."""
+
+    model_config = SettingsConfigDict(env_prefix="TTHC_")
+
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'tthc.db'}"
+    """SQLAlchemy URL of the store: SQLite (embedded) or postgresql+psycopg://…"""
+    catalog_dir: Path = PROJECT_ROOT / "catalog"
+    data_sources_file: Path = PROJECT_ROOT / "catalog" / "data_sources.yaml"
+    out_dir: Path = PROJECT_ROOT / "out"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the settings, read once from the environment."""
+    return Settings()
