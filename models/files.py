@@ -40,15 +40,16 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
         if key in seen:
             line = key_node.start_mark.line + 1
             raise yaml.constructor.ConstructorError(
-                None, None, f"key '{key}' is given twice (line {line}); keep one", key_node.start_mark
+                None,
+                None,
+                f"key '{key}' is given twice (line {line}); keep one",
+                key_node.start_mark,
             )
         seen.add(key)
     return loader.construct_mapping(node)
 
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -64,7 +65,7 @@ def read_document(path: Path) -> Any:
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".json":
         return json.loads(text, object_pairs_hook=_unique_pairs)
-    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=_UniqueKeyLoader)
 
 
 def load_data_sources(path: Path) -> dict[str, DataSource]:

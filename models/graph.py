@@ -7,6 +7,7 @@ legal_basis); one edge per flow (attributes: when, probability).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from typing import Any
@@ -17,6 +18,7 @@ from models.procedure import GATEWAY_KINDS, Procedure, StepKind
 
 __all__ = [
     "content_hash",
+    "copy_graph",
     "from_graph",
     "graph_from_json",
     "graph_to_json",
@@ -121,3 +123,21 @@ def is_gateway(G: nx.DiGraph, node: str) -> bool:
 def tasks(G: nx.DiGraph) -> list[str]:
     """The steps of `G` that do work, in graph order."""
     return [node for node in G if not is_gateway(G, node)]
+
+
+def copy_graph(G: nx.DiGraph) -> nx.DiGraph:
+    """Return a copy of `G` that shares no mutable attribute with it."""
+    H = nx.DiGraph()
+    H.graph.update(copy.deepcopy(G.graph))
+    H.add_nodes_from(
+        (
+            node,
+            {
+                key: list(value) if isinstance(value, list) else value
+                for key, value in attrs.items()
+            },
+        )
+        for node, attrs in G.nodes(data=True)
+    )
+    H.add_edges_from((u, v, dict(attrs)) for u, v, attrs in G.edges(data=True))
+    return H

@@ -2,33 +2,158 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlmodel import Session, select
 
-from models.errors import InvalidProcedure
+from diagrams.figures import write_diagrams
+from models.errors import InvalidProcedure, TthcError
 from models.files import find_procedure_files, load_data_sources, load_procedures
+from models.graph import graph_from_json, to_graph
+from models.store import ProcedureRecord, latest_version, make_engine
+from rules import get_rules
+from tthc.pipeline import ProcedureAnalysis, analyze, import_procedures, rule_context
 from tthc.settings import get_settings
 
-app = typer.Typer(help="Re-engineer Vietnamese administrative procedures (TTHC).", no_args_is_help=True)
+app = typer.Typer(
+    help="Re-engineer Vietnamese administrative procedures (TTHC).", no_args_is_help=True
+)
 
 Paths = Annotated[list[Path], typer.Argument(help="Procedure files (YAML/JSON) or folders.")]
-
-
-@app.command()
-def validate(paths: Paths) -> None:
-    """Check procedure files and report every problem at once."""
-    files = find_procedure_files(paths)
-    sources = load_data_sources(get_settings().data_sources_file)
-    try:
-        loaded = load_procedures(files, sources)
-    except InvalidProcedure as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(1) from error
-    typer.echo(f"{len(loaded)} procedure file(s) valid.")
+Rules = Annotated[
+    list[str] | None, typer.Option("--rule", help="Rule code or group to apply (repeatable).")
+]
 
 
 @app.callback()
 def main() -> None:
     """Re-engineer Vietnamese administrative procedures (TTHC)."""
+
+
+def _fail(error: TthcError) -> typer.Exit:
+    typer.echo(f"error: {error}", err=True)
+    return typer.Exit(1)
+
+
+def _load(paths: list[Path]) -> dict[Path, object]:
+    sources = load_data_sources(get_settings().data_sources_file)
+    return dict(load_procedures(find_procedure_files(paths), sources))
+
+
+@app.command()
+def validate(paths: Paths) -> None:
+    """Check procedure files and report every problem at once."""
+    try:
+        loaded = _load(paths)
+    except InvalidProcedure as error:
+        raise _fail(error) from error
+    typer.echo(f"{len(loaded)} procedure file(s) valid.")
+
+
+@app.command("import")
+def import_(paths: Paths) -> None:
+    """Validate procedure files, then store them as as-is versions (all or nothing)."""
+    settings = get_settings()
+    try:
+        sources = load_data_sources(settings.data_sources_file)
+        loaded = load_procedures(find_procedure_files(paths), sources)
+    except InvalidProcedure as error:
+        raise _fail(error) from error
+    with Session(make_engine(settings.database_url)) as session:
+        results = import_procedures(session, loaded.items())
+        session.commit()
+        for version, new in results:
+            state = "new version" if new else "unchanged"
+            typer.echo(f"{version.graph['code']}: {state} (version {version.id})")
+
+
+@app.command("list")
+def list_() -> None:
+    """List the stored procedures with their latest as-is version."""
+    with Session(make_engine(get_settings().database_url)) as session:
+        records = session.exec(select(ProcedureRecord).order_by(ProcedureRecord.code)).all()
+        for record in records:
+            assert record.id is not None
+            version = latest_version(session, record.id)
+            number = version.id if version else "-"
+            typer.echo(f"{record.code}\t{record.level}\tversion {number}\t{record.name}")
+
+
+def _analysis_of(target: str, rules: list[str] | None) -> ProcedureAnalysis:
+    settings = get_settings()
+    sources = load_data_sources(settings.data_sources_file)
+    path = Path(target)
+    if path.exists():
+        (procedure,) = load_procedures([path], sources).values()
+        G = to_graph(procedure)
+    else:
+        with Session(make_engine(settings.database_url)) as session:
+            record = session.exec(select(ProcedureRecord).where(ProcedureRecord.code == target))
+            found = record.first()
+            version = latest_version(session, found.id) if found and found.id else None
+            if version is None:
+                raise typer.BadParameter(
+                    f"'{target}' is neither a file nor a stored procedure code "
+                    "(see `tthc list`, or `tthc import` it first)"
+                )
+            G = graph_from_json(version.graph)
+    return analyze(G, get_rules(rules), rule_context(sources))
+
+
+@app.command("analyze")
+def analyze_(
+    target: Annotated[str, typer.Argument(help="A procedure file, or the code of a stored one.")],
+    out: Annotated[Path | None, typer.Option(help="Write before/after diagrams here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    rules: Rules = None,
+) -> None:
+    """Re-engineer one procedure: before → after metrics, the changes, the diagrams."""
+    try:
+        analysis = _analysis_of(target, rules)
+        files = write_diagrams(out, analysis) if out else None
+    except (TthcError, ValueError) as error:
+        raise _fail(TthcError(str(error))) from error
+    summary = analysis.summary()
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{analysis.code} — {analysis.name}")
+    for key, before in summary["before"].items():
+        typer.echo(f"  {key:15} {before} → {summary['after'][key]}")
+    typer.echo(f"{len(analysis.outcome.changes)} change(s):")
+    for change in analysis.outcome.changes:
+        typer.echo(f"  [{change.rule}] {', '.join(change.steps)}: {change.reason}")
+    for refusal in analysis.outcome.refused:
+        typer.echo(
+            f"  refused [{refusal.change.rule}] ({refusal.guardrail}): {refusal.change.reason}"
+        )
+    if out and files:
+        typer.echo(f"diagrams: {out / files.before_svg}, {out / files.after_svg}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: out/).")] = None,
+) -> None:
+    """Run the re-engineering flow over the bundled catalogue and print a summary."""
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    from flows.reengineer import reengineer_catalog
+
+    try:
+        result = reengineer_catalog(out_dir=str(out) if out else None)
+    except TthcError as error:
+        raise _fail(error) from error
+    for row in result["procedures"]:
+        b, a = row["before"], row["after"]
+        typer.echo(
+            f"{row['code']:>12}  {row['name'][:48]:48}  bước {b['steps']}→{a['steps']}  "
+            f"lượt {b['visits']}→{a['visits']}  giấy tờ {b['documents']}→{a['documents']}  "
+            f"ngày {b['lead_time_days']:.2f}→{a['lead_time_days']:.2f}  "
+            f"({row['changes']} thay đổi)"
+        )
+    typer.echo(f"\n{len(result['procedures'])} procedures; {result['new_analyses']} new analyses.")
+    typer.echo(f"Review page: {result['index']}")

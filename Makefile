@@ -1,0 +1,56 @@
+# Two entry points for a new user: `make demo` and `make test`. Both set up
+# everything they need on a fresh Debian machine (uv, the locked virtual
+# environment, Graphviz and a Vietnamese-capable font).
+
+SHELL := /bin/bash
+UV := python3 -m uv
+RUN := $(UV) run --frozen
+
+export PREFECT_HOME := $(CURDIR)/var/prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
+export PREFECT_SERVER_LOGGING_LEVEL := WARNING
+export PREFECT_LOGGING_LEVEL := WARNING
+
+.PHONY: demo test lint typecheck pytest setup graphviz clean
+
+demo: setup graphviz
+	$(RUN) tthc demo
+
+test: setup graphviz lint typecheck pytest
+
+lint:
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+typecheck:
+	$(RUN) mypy
+
+pytest:
+	$(RUN) pytest
+
+setup: .venv/.synced
+
+.venv/.synced: uv.lock pyproject.toml
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+# Graphviz's dot and the DejaVu fonts (they cover Vietnamese); installed with
+# apt when missing and running as root, otherwise a one-line instruction.
+graphviz:
+	@missing=""; \
+	command -v dot >/dev/null 2>&1 || missing="graphviz"; \
+	fc-list 2>/dev/null | grep -q "DejaVu Sans" || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing$$missing (Debian packages)…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing Debian packages:$$missing — run 'sudo apt-get install$$missing', then make again."; \
+	    exit 1; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf out var .venv .mypy_cache .pytest_cache .ruff_cache

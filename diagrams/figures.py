@@ -1,0 +1,81 @@
+"""Diagram files for an analysis: marks from its changes, DOT, and rendered images."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from diagrams.dot import DiagramMarks, procedure_dot
+from diagrams.render import Format, render
+from models.metrics import Metrics
+from tthc.pipeline import ProcedureAnalysis
+
+__all__ = ["DiagramFiles", "before_after_dot", "headline", "slug", "write_diagrams"]
+
+
+@dataclass(frozen=True)
+class DiagramFiles:
+    """Paths of one procedure's diagrams, relative to the output folder."""
+
+    before_svg: str
+    before_png: str
+    after_svg: str
+    after_png: str
+
+
+def slug(code: str) -> str:
+    """A file-name-safe form of a procedure code."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", code)
+
+
+def headline(before: Metrics, after: Metrics) -> str:
+    """The figures strip: steps, hand-offs, visits, documents, days, before → after."""
+    return (
+        f"Bước {before.steps} → {after.steps} · Chuyển giao {before.handoffs} → {after.handoffs}"
+        f" · Lượt đến {before.visits} → {after.visits} · Giấy tờ {before.documents} → "
+        f"{after.documents} · Ngày {before.lead_time_days:.2f} → {after.lead_time_days:.2f}"
+    )
+
+
+def before_after_dot(analysis: ProcedureAnalysis) -> tuple[str, str]:
+    """DOT source of the before diagram (changes marked) and of the after diagram."""
+    changes = analysis.outcome.changes
+    documents = analysis.before.graph["documents"]
+    removed = {step: change.rule for change in changes for step in change.removed_steps}
+    dropped = {
+        doc: f"{change.rule}: {documents[doc].get('held_by', '')}"
+        for change in changes
+        if change.rule == "DO01"
+        for doc in change.documents
+    }
+    strip = headline(analysis.metrics_before, analysis.metrics_after)
+    before = procedure_dot(
+        analysis.before,
+        DiagramMarks(
+            title=f"{analysis.name} — hiện trạng",
+            removed_steps=removed,
+            dropped_documents=dropped,
+            headline=strip,
+        ),
+    )
+    after = procedure_dot(
+        analysis.outcome.after,
+        DiagramMarks(title=f"{analysis.name} — đề xuất", headline=strip),
+    )
+    return before, after
+
+
+def write_diagrams(out_dir: Path, analysis: ProcedureAnalysis) -> DiagramFiles:
+    """Render the before and after diagrams as SVG and PNG under `out_dir/diagrams/`."""
+    folder = out_dir / "diagrams"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = slug(analysis.code)
+    paths = {}
+    for moment, source in zip(("before", "after"), before_after_dot(analysis), strict=True):
+        (folder / f"{name}-{moment}.dot").write_text(source, encoding="utf-8")
+        formats: tuple[Format, ...] = ("svg", "png")
+        for fmt in formats:
+            (folder / f"{name}-{moment}.{fmt}").write_bytes(render(source, fmt))
+            paths[f"{moment}_{fmt}"] = f"diagrams/{name}-{moment}.{fmt}"
+    return DiagramFiles(**paths)

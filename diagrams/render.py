@@ -1,0 +1,43 @@
+"""The one place that runs Graphviz: DOT source in, SVG or PNG bytes out."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Literal
+
+import graphviz
+
+from models.errors import TthcError
+
+__all__ = ["GraphvizMissing", "render", "require_dot"]
+
+Format = Literal["svg", "png", "pdf"]
+
+
+class GraphvizMissing(TthcError):
+    """Graphviz's `dot` program is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Graphviz's `dot` was not found on PATH: install it (Debian: "
+            "`apt-get install graphviz`, or run `make demo` as root, which does it)"
+        )
+
+
+def require_dot() -> None:
+    """Raise `GraphvizMissing` unless `dot` is on PATH."""
+    if shutil.which("dot") is None:
+        raise GraphvizMissing()
+
+
+def render(source: str, fmt: Format) -> bytes:
+    """Return `source` laid out by `dot` in format `fmt` (PNG at 110 dpi)."""
+    require_dot()
+    renderer = "cairo" if fmt in ("png", "pdf") else None
+    data = source.encode("utf-8")
+    if fmt == "png":
+        data = data.replace(b"digraph procedure {", b"digraph procedure {\n    dpi=110;", 1)
+    try:
+        return graphviz.pipe("dot", fmt, data, renderer=renderer, quiet=True)
+    except graphviz.ExecutableNotFound as error:
+        raise GraphvizMissing() from error

@@ -1,0 +1,73 @@
+"""The review site: an index of procedures and a page per procedure (static HTML)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from diagrams.figures import DiagramFiles, slug
+from models.metrics import Metrics
+
+__all__ = ["METRIC_LABELS", "SiteEntry", "write_site"]
+
+METRIC_LABELS = (
+    ("steps", "Số bước"),
+    ("handoffs", "Số lần chuyển giao"),
+    ("visits", "Số lượt đến cơ quan"),
+    ("documents", "Số thành phần hồ sơ"),
+    ("lead_time_days", "Thời gian dự kiến (ngày làm việc)"),
+)
+
+_environment = Environment(
+    loader=PackageLoader("diagrams", "templates"),
+    autoescape=select_autoescape(["html", "j2"]),
+    keep_trailing_newline=True,
+)
+
+
+@dataclass(frozen=True)
+class SiteEntry:
+    """What the site shows of one analysed procedure."""
+
+    code: str
+    name: str
+    essential: int | None
+    before: Metrics
+    after: Metrics
+    changes: list[dict[str, Any]]
+    refused: list[dict[str, Any]]
+    diagrams: DiagramFiles
+
+    @property
+    def page(self) -> str:
+        return f"procedures/{slug(self.code)}.html"
+
+
+def _totals(entries: Sequence[SiteEntry]) -> dict[str, dict[str, float]]:
+    totals: dict[str, dict[str, float]] = {"before": {}, "after": {}}
+    for moment in ("before", "after"):
+        for key, _ in METRIC_LABELS:
+            totals[moment][key] = sum(getattr(getattr(e, moment), key) for e in entries)
+    return totals
+
+
+def write_site(out_dir: Path, entries: Sequence[SiteEntry], rules_version: str) -> Path:
+    """Write `index.html` and one page per procedure; return the index's path."""
+    ordered = sorted(entries, key=lambda e: (e.essential is None, e.essential or 0, e.code))
+    (out_dir / "procedures").mkdir(parents=True, exist_ok=True)
+    page = _environment.get_template("procedure.html.j2")
+    for entry in ordered:
+        html = page.render(e=entry, metric_labels=METRIC_LABELS, asdict=asdict)
+        (out_dir / entry.page).write_text(html, encoding="utf-8")
+    index = out_dir / "index.html"
+    index.write_text(
+        _environment.get_template("index.html.j2").render(
+            entries=ordered, totals=_totals(ordered), rules_version=rules_version
+        ),
+        encoding="utf-8",
+    )
+    return index

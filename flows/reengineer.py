@@ -1,0 +1,156 @@
+"""The `reengineer-catalog` flow: load, store, analyse, render and publish a catalogue.
+
+Tasks are coarse (a batch of procedures each) because a task run costs tens
+of milliseconds here; the work itself is in `models`, `rules`, `diagrams`
+and `tthc.pipeline`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.cache_policies import NONE
+from sqlmodel import Session
+
+from diagrams.figures import write_diagrams
+from diagrams.render import require_dot
+from diagrams.site import SiteEntry, write_site
+from models.files import find_procedure_files, load_data_sources, load_procedures
+from models.graph import graph_from_json
+from models.procedure import Procedure
+from models.store import ProcedureVersion, make_engine
+from rules import RULES_VERSION, get_rules
+from tthc.pipeline import (
+    ProcedureAnalysis,
+    analyze,
+    context_hash,
+    import_procedures,
+    rule_context,
+    store_analysis,
+)
+from tthc.settings import get_settings
+
+__all__ = ["BATCH_SIZE", "reengineer_catalog"]
+
+BATCH_SIZE = 250
+"""Procedures per analysis or rendering task."""
+
+
+@task(cache_policy=NONE)
+def load_catalog(paths: list[str], data_sources_file: str) -> list[tuple[str, Procedure]]:
+    """Read and validate every procedure file; one invalid file stops the run."""
+    sources = load_data_sources(Path(data_sources_file))
+    files = find_procedure_files(Path(p) for p in paths)
+    return [(str(path), p) for path, p in load_procedures(files, sources).items()]
+
+
+@task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
+def import_catalog(database_url: str, procedures: list[tuple[str, Procedure]]) -> list[int]:
+    """Store the as-is versions in one transaction; return their ids."""
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        versions = [version for version, _ in import_procedures(session, procedures)]
+        session.commit()
+        return [v.id for v in versions if v.id is not None]
+
+
+@task(cache_policy=NONE)
+def analyze_batch(
+    database_url: str, version_ids: list[int], data_sources_file: str, rules: list[str] | None
+) -> list[tuple[int, ProcedureAnalysis]]:
+    """Re-engineer a batch of stored as-is versions (pure work, no writes)."""
+    context = rule_context(load_data_sources(Path(data_sources_file)))
+    selected = get_rules(rules)
+    with Session(make_engine(database_url)) as session:
+        graphs = [(vid, session.get_one(ProcedureVersion, vid).graph) for vid in version_ids]
+    return [(vid, analyze(graph_from_json(graph), selected, context)) for vid, graph in graphs]
+
+
+@task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
+def store_analyses(
+    database_url: str, analyses: list[tuple[int, ProcedureAnalysis]], data_sources_file: str
+) -> int:
+    """Store proposed versions and analyses not stored yet; return how many are new."""
+    ctx_hash = context_hash(rule_context(load_data_sources(Path(data_sources_file))))
+    new = 0
+    with Session(make_engine(database_url)) as session:
+        for vid, analysis in analyses:
+            version = session.get_one(ProcedureVersion, vid)
+            _, created = store_analysis(session, version, analysis, ctx_hash)
+            new += created
+        session.commit()
+    return new
+
+
+@task(cache_policy=NONE)
+def render_batch(out_dir: str, analyses: list[tuple[int, ProcedureAnalysis]]) -> list[SiteEntry]:
+    """Render the before/after diagrams of a batch."""
+    entries = []
+    for _, analysis in analyses:
+        summary = analysis.summary()
+        entries.append(
+            SiteEntry(
+                code=analysis.code,
+                name=analysis.name,
+                essential=analysis.before.graph["header"]["essential"],
+                before=analysis.metrics_before,
+                after=analysis.metrics_after,
+                changes=summary["changes"],
+                refused=summary["refused"],
+                diagrams=write_diagrams(Path(out_dir), analysis),
+            )
+        )
+    return entries
+
+
+@task(cache_policy=NONE)
+def publish_site(out_dir: str, entries: list[SiteEntry]) -> str:
+    """Write the review site; return the index page's path."""
+    return str(write_site(Path(out_dir), entries, RULES_VERSION))
+
+
+@flow(name="reengineer-catalog", log_prints=True)
+def reengineer_catalog(
+    paths: list[str] | None = None,
+    out_dir: str | None = None,
+    rules: list[str] | None = None,
+) -> dict[str, Any]:
+    """Re-engineer a catalogue of procedures and publish the review site.
+
+    Args:
+        paths: Procedure files or folders; default: the bundled catalogue.
+        out_dir: Where diagrams and the review site go; default: `out/`.
+        rules: Rule codes or groups to apply; default: the whole catalogue.
+    """
+    settings = get_settings()
+    require_dot()
+    url = settings.database_url
+    sources_file = str(settings.data_sources_file)
+    target = out_dir or str(settings.out_dir)
+    procedures = load_catalog(paths or [str(settings.catalog_dir)], sources_file)
+    version_ids = import_catalog(url, procedures)
+    batches = [version_ids[i : i + BATCH_SIZE] for i in range(0, len(version_ids), BATCH_SIZE)]
+    analyses = [a for batch in batches for a in analyze_batch(url, batch, sources_file, rules)]
+    new_analyses = store_analyses(url, analyses, sources_file)
+    entries = [
+        e
+        for i in range(0, len(analyses), BATCH_SIZE)
+        for e in render_batch(target, analyses[i : i + BATCH_SIZE])
+    ]
+    index = publish_site(target, entries)
+    return {
+        "index": index,
+        "new_analyses": new_analyses,
+        "procedures": [
+            {
+                "code": a.code,
+                "name": a.name,
+                "before": a.metrics_before.model_dump(),
+                "after": a.metrics_after.model_dump(),
+                "changes": len(a.outcome.changes),
+            }
+            for _, a in analyses
+        ],
+    }

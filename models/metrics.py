@@ -1,0 +1,196 @@
+"""Measures of a procedure graph: steps, hand-offs, visits, documents, lead time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+from pydantic import BaseModel
+
+from models.graph import is_gateway, tasks
+from models.procedure import HOURS_PER_DAY, ActorKind, Channel, StepKind
+
+__all__ = ["Metrics", "expected_hours", "handoffs", "measure", "visits"]
+
+_FACE_TO_FACE = frozenset({StepKind.receive, StepKind.pay, StepKind.return_})
+
+
+class Metrics(BaseModel):
+    """What a procedure costs its applicant and the administration."""
+
+    steps: int
+    """Steps that do work (gateways not counted)."""
+    handoffs: int
+    """Flows from one person's step to another's (through gateways and automatic steps)."""
+    visits: int
+    """Trips the applicant makes in person; in-person steps in a row are one trip."""
+    documents: int
+    """Dossier components the applicant must supply."""
+    lead_time_days: float
+    """Expected working days from submission to result."""
+
+
+def measure(G: nx.DiGraph) -> Metrics:
+    """Return the metrics of procedure graph `G` (which must be valid)."""
+    submitted = {doc for _, docs in G.nodes(data="documents") for doc in docs}
+    return Metrics(
+        steps=len(tasks(G)),
+        handoffs=handoffs(G),
+        visits=visits(G),
+        documents=len(submitted),
+        lead_time_days=round(expected_hours(G) / HOURS_PER_DAY, 3),
+    )
+
+
+def _is_person_task(G: nx.DiGraph, node: str) -> bool:
+    actor = G.graph["actors"].get(G.nodes[node]["actor"], {})
+    return not is_gateway(G, node) and actor.get("kind") != ActorKind.system
+
+
+def _next_tasks(G: nx.DiGraph, node: str) -> Iterator[str]:
+    """The people's tasks that follow `node`, looking through gateways and automatic steps."""
+    seen: set[str] = set()
+    stack = list(G.successors(node))
+    while stack:
+        succ = stack.pop()
+        if succ in seen:
+            continue
+        seen.add(succ)
+        if _is_person_task(G, succ):
+            yield succ
+        else:
+            stack.extend(G.successors(succ))
+
+
+def handoffs(G: nx.DiGraph) -> int:
+    """Count the task-to-task connections where the work changes hands between people.
+
+    Gateways and the system's automatic steps are looked through.
+
+    >>> G = nx.DiGraph(actors={"x": {"kind": "applicant"}, "y": {"kind": "one_stop"}})
+    >>> G.add_nodes_from([("a", {"actor": "x", "kind": "submit"}),
+    ...                   ("b", {"actor": "y", "kind": "check"})])
+    >>> G.add_edge("a", "b")
+    >>> handoffs(G)
+    1
+    """
+    actor = G.nodes(data="actor")
+    return sum(
+        1
+        for node in G
+        if _is_person_task(G, node)
+        for nxt in _next_tasks(G, node)
+        if actor[nxt] != actor[node]
+    )
+
+
+def _is_visit(G: nx.DiGraph, node: str) -> bool:
+    attrs = G.nodes[node]
+    if attrs["channel"] != Channel.in_person or is_gateway(G, node):
+        return False
+    applicant = G.graph["actors"].get(attrs["actor"], {}).get("kind") == ActorKind.applicant
+    return applicant or StepKind(attrs["kind"]) in _FACE_TO_FACE
+
+
+def visits(G: nx.DiGraph) -> int:
+    """Count the applicant's trips: visit steps not directly after another visit step."""
+    return sum(
+        1
+        for node in G
+        if _is_visit(G, node)
+        and not (G.in_degree(node) > 0 and all(_is_visit(G, pred) for pred in G.predecessors(node)))
+    )
+
+
+def expected_hours(G: nx.DiGraph) -> float:
+    """Expected hours from the start to an end.
+
+    Exclusive branches are weighted by their probability, loops by their
+    expected repeats, and a parallel block takes its longest branch.
+    """
+    H = _collapse_parallel_blocks(G)
+    start = next(node for node in H if H.in_degree(node) == 0)
+    return _absorbing_times(H)[start]
+
+
+def _collapse_parallel_blocks(G: nx.DiGraph) -> nx.DiGraph:
+    """Return a copy of `G` with each parallel block (innermost first) as one node."""
+    H = nx.DiGraph()
+    H.add_nodes_from((n, {"hours": a["hours"], "kind": a["kind"]}) for n, a in G.nodes(data=True))
+    H.add_edges_from((u, v, {"p": a.get("probability")}) for u, v, a in G.edges(data=True))
+    while True:
+        splits = [n for n, kind in H.nodes(data="kind") if kind == StepKind.parallel]
+        if not splits:
+            return H
+        closing = _post_dominators(H)
+        blocks = {split: _block(H, split, closing[split]) for split in splits}
+        split = next(s for s in splits if not any(o in blocks[s] for o in splits if o != s))
+        join = closing[split]
+        inner = blocks[split]
+        longest = (
+            max(
+                _absorbing_times(H.subgraph(inner | {join}), absorbing=join)[first]
+                for first in H.successors(split)
+            )
+            if inner
+            else 0.0
+        )
+        block_hours = H.nodes[split]["hours"] + longest + H.nodes[join]["hours"]
+        after = [(v, a) for _, v, a in H.out_edges(join, data=True)]
+        H.remove_nodes_from(inner | {join})
+        H.nodes[split].update(hours=block_hours, kind=StepKind.wait.value)
+        H.add_edges_from((split, v, a) for v, a in after)
+
+
+def _post_dominators(H: nx.DiGraph) -> dict[str, str]:
+    end = "\x00end"
+    reverse = H.reverse(copy=True)
+    reverse.add_edges_from((end, n) for n in H if H.out_degree(n) == 0)
+    return nx.immediate_dominators(reverse, end)
+
+
+def _block(H: nx.DiGraph, split: str, join: str) -> set[str]:
+    """The nodes strictly between `split` and its `join`."""
+    inner: set[str] = set()
+    stack = [n for n in H.successors(split) if n != join]
+    while stack:
+        node = stack.pop()
+        if node in inner:
+            continue
+        inner.add(node)
+        stack.extend(n for n in H.successors(node) if n != join)
+    return inner
+
+
+def _absorbing_times(H: nx.DiGraph, absorbing: str | None = None) -> dict[str, float]:
+    """Expected hours from each node until an end (or `absorbing`, which costs 0).
+
+    Solves T(v) = hours(v) + Σ p(v→w)·T(w) by Gaussian elimination.
+    """
+    nodes = [n for n in H if n != absorbing]
+    index = {n: i for i, n in enumerate(nodes)}
+    size = len(nodes)
+    rows = [[0.0] * (size + 1) for _ in range(size)]
+    for node in nodes:
+        i = index[node]
+        rows[i][i] = 1.0
+        rows[i][size] = H.nodes[node]["hours"]
+        out = list(H.out_edges(node, data="p"))
+        for _, succ, p in out:
+            if succ == absorbing:
+                continue
+            weight = p if p is not None else 1.0 / len(out)
+            rows[i][index[succ]] -= weight
+    for col in range(size):
+        pivot = max(range(col, size), key=lambda r: abs(rows[r][col]))
+        if abs(rows[pivot][col]) < 1e-12:
+            raise ValueError("a loop never exits: give its way out a probability above 0")
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        for r in range(size):
+            if r != col and rows[r][col] != 0.0:
+                factor = rows[r][col] / rows[col][col]
+                rows[r] = [x - factor * y for x, y in zip(rows[r], rows[col], strict=True)]
+    result = {n: rows[index[n]][size] / rows[index[n]][index[n]] for n in nodes}
+    if absorbing is not None:
+        result[absorbing] = 0.0
+    return result

@@ -1,0 +1,60 @@
+"""DO01: stop asking for a document that a connected data source already holds."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import networkx as nx
+
+from models.graph import copy_graph
+from rules.base import Change, Proposal, Rule, RuleContext
+
+__all__ = ["DocumentHeldBySource", "reuse_document"]
+
+
+class DocumentHeldBySource(Rule):
+    """A dossier component held by a connected data source is no longer asked for.
+
+    **Anti-pattern**: the applicant photocopies the citizen ID card and gets a
+    residence confirmation from the police, although the one-stop system reads
+    the national population database.
+
+    **Best practice**: the document leaves the dossier; the steps that used it
+    read the same data from the source (they keep it in `uses`). A document is
+    dropped only when a *connected* source holds it: a hospital birth
+    certificate is not in the population database.
+    """
+
+    code = "DO01"
+    name = "documents.held_by_source"
+    groups = ("documents",)
+    reason = "Bỏ thành phần hồ sơ mà cơ sở dữ liệu đã kết nối đã có; cán bộ khai thác dữ liệu"
+    reason_en = "Drop a dossier component that a connected database holds; staff read the data"
+
+    def propose(self, G: nx.DiGraph, context: RuleContext) -> list[Proposal]:
+        submitted = {doc for _, docs in G.nodes(data="documents") for doc in docs}
+        proposals = []
+        for doc_id, doc in G.graph["documents"].items():
+            source = doc.get("held_by")
+            if doc_id not in submitted or source not in context.connected_sources:
+                continue
+            steps = tuple(n for n, docs in G.nodes(data="documents") if doc_id in docs)
+            source_name = context.source_name(source)
+            change = Change(
+                rule=self.code,
+                steps=steps,
+                documents=(doc_id,),
+                reason=f"{self.reason} («{doc['name']}» có trong {source_name}).",
+                reason_en=f"{self.reason_en} (“{doc['name']}” is in {source_name}).",
+            )
+            proposals.append(Proposal(change, partial(reuse_document, document=doc_id)))
+        return proposals
+
+
+def reuse_document(G: nx.DiGraph, document: str) -> nx.DiGraph:
+    """Return a copy of `G` where no step asks the applicant for `document`."""
+    H = copy_graph(G)
+    for _, docs in H.nodes(data="documents"):
+        if document in docs:
+            docs.remove(document)
+    return H

@@ -1,0 +1,85 @@
+"""DO02: a verification that only checks database-held documents becomes a look-up."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import networkx as nx
+
+from models.graph import copy_graph
+from models.procedure import ActorKind, Channel, StepKind
+from rules.base import Change, Proposal, Rule, RuleContext
+
+__all__ = ["SYSTEM_ACTOR", "AutomaticLookup", "automate_lookup"]
+
+SYSTEM_ACTOR = {"name": "Hệ thống thông tin giải quyết TTHC", "kind": ActorKind.system.value}
+_CHECKS = frozenset({StepKind.verify, StepKind.check})
+
+
+class AutomaticLookup(Rule):
+    """A check of documents that a connected source holds becomes an automatic look-up.
+
+    **Anti-pattern**: a civil servant compares the photocopied ID card and the
+    residence confirmation with the applicant's declaration, by hand, after
+    waiting for the dossier to reach the desk.
+
+    **Best practice**: once those documents are no longer submitted (DO01), the
+    one-stop system looks the data up in the connected database as the dossier
+    arrives; no one waits for it. Checks the law requires stay with their actor.
+    """
+
+    code = "DO02"
+    name = "documents.automatic_lookup"
+    groups = ("documents", "steps")
+    reason = "Chuyển bước đối chiếu giấy tờ thành tra cứu tự động trên cơ sở dữ liệu đã kết nối"
+    reason_en = "Turn the manual check of documents into an automatic look-up in the database"
+
+    def propose(self, G: nx.DiGraph, context: RuleContext) -> list[Proposal]:
+        documents = G.graph["documents"]
+        actors = G.graph["actors"]
+        submitted = {doc for _, docs in G.nodes(data="documents") for doc in docs}
+        proposals = []
+        for node, attrs in G.nodes(data=True):
+            uses = attrs["uses"]
+            if (
+                attrs["kind"] not in _CHECKS
+                or attrs["mandatory"]
+                or not uses
+                or actors[attrs["actor"]]["kind"] == ActorKind.system
+                or any(doc in submitted for doc in uses)
+                or any(
+                    documents[doc].get("held_by") not in context.connected_sources for doc in uses
+                )
+            ):
+                continue
+            sources = sorted({context.source_name(documents[doc]["held_by"]) for doc in uses})
+            change = Change(
+                rule=self.code,
+                steps=(node,),
+                documents=tuple(uses),
+                reason=f"{self.reason} («{attrs['name']}»: {', '.join(sources)}).",
+                reason_en=f"{self.reason_en} (“{attrs['name']}”: {', '.join(sources)}).",
+            )
+            proposals.append(Proposal(change, partial(automate_lookup, node=node)))
+        return proposals
+
+
+def automate_lookup(G: nx.DiGraph, node: str) -> nx.DiGraph:
+    """Return a copy of `G` where the system does `node` at once, as a look-up."""
+    H = copy_graph(G)
+    actors = H.graph["actors"]
+    system = next((a for a, attrs in actors.items() if attrs["kind"] == ActorKind.system), None)
+    if system is None:
+        system = "system"
+        while system in actors:
+            system += "_"
+        actors[system] = dict(SYSTEM_ACTOR)
+    attrs = H.nodes[node]
+    attrs.update(
+        actor=system,
+        kind=StepKind.verify.value,
+        channel=Channel.internal.value,
+        hours=0.0,
+        name=f"Tra cứu tự động: {attrs['name']}",
+    )
+    return H

@@ -1,0 +1,88 @@
+"""ST01: remove a pass-through transfer step and connect its neighbours directly."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import networkx as nx
+
+from models.graph import copy_graph
+from models.procedure import StepKind
+from rules.base import Change, Proposal, Rule, RuleContext
+
+__all__ = ["PassThroughTransfer", "bypass"]
+
+
+class PassThroughTransfer(Rule):
+    """A step that only carries the dossier from one actor to the next is removed.
+
+    **Anti-pattern**: the one-stop desk receives a dossier, then a clerk spends
+    half a day "transferring" it on paper to the specialist unit, and the unit
+    later "transfers" the result back; each carry is a step, a queue and a
+    hand-off that adds nothing.
+
+    **Best practice**: the one-stop information system routes the dossier the
+    moment it is received; the receiving actor's step follows the sender's
+    directly. Transfers that do work (carry documents, are required by law) stay.
+    """
+
+    code = "ST01"
+    name = "steps.pass_through_transfer"
+    groups = ("steps", "handoffs")
+    reason = (
+        "Bỏ bước chuyển hồ sơ trung gian: hệ thống một cửa điện tử chuyển hồ sơ ngay, "
+        "không cần một bước và một lượt chờ riêng"
+    )
+    reason_en = (
+        "Remove the pass-through transfer: the electronic one-stop system routes the "
+        "dossier at once, without a step and a queue of its own"
+    )
+
+    def propose(self, G: nx.DiGraph, context: RuleContext) -> list[Proposal]:
+        proposals = []
+        for node, attrs in G.nodes(data=True):
+            if not _is_pass_through(G, node, attrs):
+                continue
+            change = Change(
+                rule=self.code,
+                steps=(node,),
+                reason=f"{self.reason} («{attrs['name']}»).",
+                reason_en=f"{self.reason_en} (“{attrs['name']}”).",
+                removed_steps=(node,),
+            )
+            proposals.append(Proposal(change, partial(bypass, node=node)))
+        return proposals
+
+
+def _is_pass_through(G: nx.DiGraph, node: str, attrs: dict[str, object]) -> bool:
+    if attrs["kind"] != StepKind.transfer or attrs["mandatory"]:
+        return False
+    if attrs["documents"] or attrs["uses"]:
+        return False
+    if G.in_degree(node) != 1 or G.out_degree(node) != 1:
+        return False
+    (pred,) = G.predecessors(node)
+    (succ,) = G.successors(node)
+    return pred != node and succ != node and pred != succ
+
+
+def bypass(G: nx.DiGraph, node: str) -> nx.DiGraph:
+    """Return a copy of `G` without `node`, its one predecessor linked to its one successor.
+
+    The predecessor's flow keeps its label and probability; if the predecessor
+    already flows to the successor, the two branches become one.
+    """
+    H = copy_graph(G)
+    (pred,) = H.predecessors(node)
+    (succ,) = H.successors(node)
+    incoming = H.edges[pred, node]
+    H.remove_node(node)
+    if H.has_edge(pred, succ):
+        existing = H.edges[pred, succ]
+        if existing.get("probability") is not None:
+            existing["probability"] += incoming.get("probability") or 0.0
+        labels = [w for w in (existing.get("when"), incoming.get("when")) if w]
+        existing["when"] = " / ".join(labels) or None
+    else:
+        H.add_edge(pred, succ, **incoming)
+    return H

@@ -1,0 +1,179 @@
+"""The job in plain functions: load, store, analyse. Flows and the CLI compose these."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from sqlmodel import Session
+
+from models.graph import content_hash, graph_to_json, to_graph
+from models.metrics import Metrics, measure
+from models.procedure import DataSource, Procedure
+from models.store import (
+    Analysis,
+    ProcedureVersion,
+    VersionKind,
+    find_analysis,
+    get_or_create_procedure,
+    latest_version,
+    store_version,
+)
+from rules import RULES_VERSION, Rule, RuleContext
+from rules.engine import Outcome, reengineer
+
+__all__ = [
+    "ProcedureAnalysis",
+    "analyze",
+    "context_hash",
+    "import_procedures",
+    "rule_context",
+    "store_analysis",
+]
+
+
+@dataclass(frozen=True)
+class ProcedureAnalysis:
+    """A procedure before and after re-engineering, with its measures."""
+
+    before: nx.DiGraph
+    outcome: Outcome
+    metrics_before: Metrics
+    metrics_after: Metrics
+    rules_signature: str
+    """The rules version and the codes of the rules applied."""
+
+    @property
+    def code(self) -> str:
+        return str(self.before.graph["header"]["code"])
+
+    @property
+    def name(self) -> str:
+        return str(self.before.graph["header"]["name"])
+
+    def summary(self) -> dict[str, Any]:
+        """The analysis as a JSON-ready document for scripts (`tthc analyze --json`)."""
+        before_docs = _submitted(self.before)
+        after_docs = _submitted(self.outcome.after)
+        return {
+            "code": self.code,
+            "name": self.name,
+            "before": self.metrics_before.model_dump(),
+            "after": self.metrics_after.model_dump(),
+            "changes": [asdict(change) for change in self.outcome.changes],
+            "refused": [
+                {**asdict(refusal.change), "guardrail": refusal.guardrail}
+                for refusal in self.outcome.refused
+            ],
+            "dropped_documents": sorted(before_docs - after_docs),
+            "after_graph": graph_to_json(self.outcome.after),
+        }
+
+
+def _submitted(G: nx.DiGraph) -> set[str]:
+    return {doc for _, docs in G.nodes(data="documents") for doc in docs}
+
+
+def rule_context(sources: Mapping[str, DataSource]) -> RuleContext:
+    """The rules' view of the data-source registry."""
+    return RuleContext(
+        connected_sources=frozenset(s.id for s in sources.values() if s.connected),
+        source_names={s.id: s.name for s in sources.values()},
+    )
+
+
+def context_hash(context: RuleContext) -> str:
+    """A hash of what an analysis depends on besides the graph and the rules."""
+    text = json.dumps(sorted(context.connected_sources))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def analyze(G: nx.DiGraph, rules: list[Rule], context: RuleContext) -> ProcedureAnalysis:
+    """Re-engineer procedure graph `G` and measure it before and after."""
+    outcome = reengineer(G, rules, context)
+    signature = f"{RULES_VERSION}:" + ",".join(rule.code for rule in rules)
+    return ProcedureAnalysis(G, outcome, measure(G), measure(outcome.after), signature)
+
+
+def import_procedures(
+    session: Session, procedures: Iterable[tuple[Path | str, Procedure]]
+) -> list[tuple[ProcedureVersion, bool]]:
+    """Store each procedure as an as-is version; an unchanged one stores nothing.
+
+    Returns each procedure's current as-is version and whether it is new.
+    The caller commits, so a batch lands whole or not at all.
+    """
+    results = []
+    for source, procedure in procedures:
+        record = get_or_create_procedure(
+            session,
+            code=procedure.code,
+            name=procedure.name,
+            level=procedure.level.value,
+            essential=procedure.essential,
+        )
+        assert record.id is not None
+        G = to_graph(procedure)
+        digest = content_hash(G)
+        latest = latest_version(session, record.id)
+        if latest is not None and latest.content_hash == digest:
+            results.append((latest, False))
+            continue
+        results.append(
+            store_version(
+                session,
+                procedure_id=record.id,
+                kind=VersionKind.as_is,
+                graph=graph_to_json(G),
+                content_hash=digest,
+                parent_id=latest.id if latest else None,
+                source=str(source),
+            )
+        )
+    return results
+
+
+def store_analysis(
+    session: Session, version: ProcedureVersion, analysis: ProcedureAnalysis, ctx_hash: str
+) -> tuple[Analysis, bool]:
+    """Store the proposed version and the analysis of `version`, unless already stored."""
+    assert version.id is not None
+    existing = find_analysis(
+        session,
+        before_version_id=version.id,
+        rules_version=analysis.rules_signature,
+        context_hash=ctx_hash,
+    )
+    if existing is not None:
+        return existing, False
+    after = analysis.outcome.after
+    proposed, _ = store_version(
+        session,
+        procedure_id=version.procedure_id,
+        kind=VersionKind.proposed,
+        graph=graph_to_json(after),
+        content_hash=content_hash(after),
+        parent_id=version.id,
+        source=f"engine rules v{RULES_VERSION}",
+    )
+    assert proposed.id is not None
+    summary = analysis.summary()
+    record = Analysis(
+        procedure_id=version.procedure_id,
+        before_version_id=version.id,
+        after_version_id=proposed.id,
+        rules_version=analysis.rules_signature,
+        context_hash=ctx_hash,
+        metrics_before=summary["before"],
+        metrics_after=summary["after"],
+        changes=summary["changes"],
+        refused=summary["refused"],
+    )
+    session.add(record)
+    session.flush()
+    return record, True
