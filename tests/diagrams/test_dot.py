@@ -1,0 +1,104 @@
+"""DOT source (golden text), real Graphviz renders, and hostile labels kept inert."""
+
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from diagrams.figures import before_after_dot, write_diagrams
+from diagrams.render import render
+from diagrams.site import SiteEntry, write_site
+from models.graph import to_graph
+from models.procedure import Procedure
+from rules import RuleContext, get_rules
+from tests.conftest import minimal_procedure
+from tthc.pipeline import ProcedureAnalysis, analyze
+
+GOLDEN = Path(__file__).parent / "golden"
+CONTEXT = RuleContext(frozenset({"population_db"}), {"population_db": "CSDL dân cư"})
+HOSTILE = (
+    'Tên "độc hại" {x} [y] <script>alert(1)</script> &amp; &lt;b&gt; \\ ; -> } '
+    + "Thủ tục rất dài " * 130
+)
+
+
+def _analysis(**overrides: object) -> ProcedureAnalysis:
+    procedure = Procedure.model_validate(minimal_procedure(**overrides))
+    return analyze(to_graph(procedure), get_rules(), CONTEXT)
+
+
+def _hostile_analysis() -> ProcedureAnalysis:
+    document = minimal_procedure(name=HOSTILE)
+    document["steps"][1]["name"] = HOSTILE
+    document["actors"]["desk"]["name"] = HOSTILE
+    document["documents"]["id_card"]["name"] = HOSTILE
+    return analyze(to_graph(Procedure.model_validate(document)), get_rules(), CONTEXT)
+
+
+@pytest.mark.parametrize("moment", ["before", "after"])
+def test_dot_source_matches_golden(moment: str) -> None:
+    before, after = before_after_dot(_analysis())
+    source = before if moment == "before" else after
+    golden = GOLDEN / f"minimal-{moment}.dot"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(source, "utf-8")
+    assert source == golden.read_text("utf-8")
+
+
+def test_dot_source_is_deterministic() -> None:
+    assert before_after_dot(_analysis()) == before_after_dot(_analysis())
+
+
+def test_hostile_labels_cannot_escape_the_label() -> None:
+    before, _ = before_after_dot(_hostile_analysis())
+    outside_quoted_strings = re.sub(r'"(?:[^"\\]|\\.)*"', '""', before)
+    assert "<script>" not in outside_quoted_strings
+    assert "&lt;script&gt;" in before
+    assert "&amp;amp;" in before  # the entity is shown as typed, not interpreted
+
+
+@pytest.mark.dot
+def test_render_gives_svg_with_vietnamese_and_a_png(tmp_path: Path) -> None:
+    files = write_diagrams(tmp_path, _analysis())
+    svg = (tmp_path / files.before_svg).read_text("utf-8")
+    ET.fromstring(svg)  # well-formed
+    assert "Thủ tục mẫu" in svg and "DejaVu Sans" in svg
+    assert (tmp_path / files.after_png).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+@pytest.mark.dot
+def test_hostile_labels_render_inert_in_svg_and_html(tmp_path: Path) -> None:
+    analysis = _hostile_analysis()
+    files = write_diagrams(tmp_path, analysis)
+    for path in (files.before_svg, files.after_svg):
+        root = ET.fromstring((tmp_path / path).read_text("utf-8"))
+        assert not [el for el in root.iter() if el.tag.endswith("script")]
+        text = "".join(root.itertext())
+        assert "<script>alert(1)</script>" in text  # shown as text
+    summary = analysis.summary()
+    entry = SiteEntry(
+        code=analysis.code,
+        name=analysis.name,
+        essential=None,
+        before=analysis.metrics_before,
+        after=analysis.metrics_after,
+        changes=summary["changes"],
+        refused=summary["refused"],
+        diagrams=files,
+    )
+    index = write_site(tmp_path, [entry], "test")
+    for page in (index, tmp_path / entry.page):
+        html = page.read_text("utf-8")
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.dot
+def test_png_is_readable_at_a4_width() -> None:
+    png = render(before_after_dot(_analysis())[0], "png")
+    width = int.from_bytes(png[16:20], "big")
+    assert 300 < width

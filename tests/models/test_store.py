@@ -1,0 +1,83 @@
+"""The store on SQLite and on the real PostgreSQL server: versions are immutable and not duplicated."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from models.graph import graph_from_json, to_graph
+from models.procedure import Procedure
+from models.store import (
+    Analysis,
+    ImmutableVersion,
+    ProcedureRecord,
+    ProcedureVersion,
+    VersionKind,
+    make_engine,
+)
+from rules import RuleContext, get_rules
+from tests.conftest import minimal_procedure
+from tthc.pipeline import analyze, context_hash, import_procedures, store_analysis
+
+
+def _count(session: Session, table: type) -> int:
+    return session.exec(select(func.count()).select_from(table)).one()
+
+
+def test_reimport_stores_nothing_and_a_change_makes_a_child_version(database_url: str) -> None:
+    engine = make_engine(database_url)
+    original = Procedure.model_validate(minimal_procedure())
+    changed = Procedure.model_validate(minimal_procedure(name="Thủ tục mẫu (sửa đổi)"))
+    with Session(engine) as session:
+        [(first, new)] = import_procedures(session, [("a.yaml", original)])
+        session.commit()
+        assert new
+        [(again, new)] = import_procedures(session, [("a.yaml", original)])
+        assert not new and again.id == first.id
+        [(second, new)] = import_procedures(session, [("a.yaml", changed)])
+        session.commit()
+        assert new and second.parent_id == first.id
+        assert _count(session, ProcedureRecord) == 1
+        assert _count(session, ProcedureVersion) == 2
+        record = session.exec(select(ProcedureRecord)).one()
+        assert record.name == "Thủ tục mẫu (sửa đổi)"
+        assert graph_from_json(first.graph).graph["header"]["name"] == "Thủ tục mẫu"
+
+
+def test_versions_are_immutable(database_url: str) -> None:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        procedure = Procedure.model_validate(minimal_procedure())
+        [(version, _)] = import_procedures(session, [("a.yaml", procedure)])
+        session.commit()
+        version.source = "tampered"
+        with pytest.raises(ImmutableVersion, match="immutable"):
+            session.commit()
+        session.rollback()
+        session.delete(version)
+        with pytest.raises(ImmutableVersion):
+            session.commit()
+        session.rollback()
+        assert session.get_one(ProcedureVersion, version.id).source == "a.yaml"
+
+
+def test_analysis_stored_once_with_its_proposed_version(database_url: str) -> None:
+    engine = make_engine(database_url)
+    context = RuleContext(frozenset({"population_db"}))
+    procedure = Procedure.model_validate(minimal_procedure())
+    analysis = analyze(to_graph(procedure), get_rules(), context)
+    with Session(engine) as session:
+        [(version, _)] = import_procedures(session, [("a.yaml", procedure)])
+        stored, new = store_analysis(session, version, analysis, context_hash(context))
+        session.commit()
+        assert new
+        _, new = store_analysis(session, version, analysis, context_hash(context))
+        assert not new
+        assert _count(session, Analysis) == 1
+        proposed = session.get_one(ProcedureVersion, stored.after_version_id)
+        assert proposed.kind == VersionKind.proposed and proposed.parent_id == version.id
+        assert stored.metrics_after["steps"] < stored.metrics_before["steps"]
+        assert [c["rule"] for c in stored.changes] == [c.rule for c in analysis.outcome.changes]
+        unicode_name = session.get_one(ProcedureVersion, version.id).graph["name"]
+        assert unicode_name == "Thủ tục mẫu"

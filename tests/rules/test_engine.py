@@ -1,0 +1,78 @@
+"""The engine's guardrails: a proposal that breaks one is refused and named, never applied."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import networkx as nx
+
+from models.graph import copy_graph, to_graph
+from models.procedure import Procedure
+from rules import Change, Proposal, Rule, RuleContext, get_rules
+from rules.engine import reengineer
+from rules.ST01 import bypass
+from tests.conftest import minimal_procedure
+
+
+def _remove(G: nx.DiGraph, node: str) -> nx.DiGraph:
+    return bypass(G, node)
+
+
+def _drop_all_documents(G: nx.DiGraph) -> nx.DiGraph:
+    H = copy_graph(G)
+    for _, docs in H.nodes(data="documents"):
+        docs.clear()
+    return H
+
+
+def _cut_last_flow(G: nx.DiGraph) -> nx.DiGraph:
+    H = copy_graph(G)
+    H.remove_edge("sign", "return")
+    return H
+
+
+class Reckless(Rule):
+    """Proposes what the guardrails must stop.
+
+    **Anti-pattern**: none. **Best practice**: none.
+    """
+
+    code = "XX99"
+    name = "test.reckless"
+    groups = ("test",)
+    reason = reason_en = "test"
+
+    def propose(self, G: nx.DiGraph, context: RuleContext) -> list[Proposal]:
+        def change(steps: tuple[str, ...]) -> Change:
+            return Change(self.code, steps, "x", "x")
+
+        return [
+            Proposal(change(("sign",)), partial(_remove, node="sign")),
+            Proposal(change(("submit",)), _drop_all_documents),
+            Proposal(change(("return",)), _cut_last_flow),
+        ]
+
+
+def test_guardrails_refuse_and_name_each_broken_rule() -> None:
+    G = to_graph(Procedure.model_validate(minimal_procedure()))
+    outcome = reengineer(G, [Reckless()], RuleContext(frozenset({"population_db"})))
+    assert outcome.changes == ()
+    assert [r.guardrail for r in outcome.refused] == [
+        "mandatory_step_kept",
+        "document_dropped_only_when_held",
+        "valid_process",
+    ]
+    assert nx.utils.graphs_equal(outcome.after, G)
+
+
+def test_input_graph_is_never_mutated() -> None:
+    G = to_graph(Procedure.model_validate(minimal_procedure()))
+    snapshot = copy_graph(G)
+    outcome = reengineer(G, get_rules(), RuleContext(frozenset({"population_db"})))
+    assert outcome.changes
+    assert nx.utils.graphs_equal(G, snapshot)
+    assert dict(G.nodes(data="documents")) == dict(snapshot.nodes(data="documents"))
+
+
+def test_rule_selection_by_group() -> None:
+    assert [r.code for r in get_rules(["documents"])] == ["DO01", "DO02"]

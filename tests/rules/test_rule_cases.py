@@ -1,0 +1,120 @@
+"""Runs each rule's cases (tests/rules/cases/<CODE>.yml), sqlfluff-style.
+
+A step is written "id actor kind [mandatory] [documents=a,b] [uses=a,b]" (one
+hour each); a flow "from -> to" or "from -> to: probability". A case either
+must `pass` untouched, or must become exactly `after`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+import yaml
+
+from models.graph import to_graph
+from models.procedure import Procedure
+from rules import RuleContext, get_rules
+from rules.engine import reengineer
+
+CASES = Path(__file__).parent / "cases"
+ACTORS = {
+    "applicant": {"name": "Công dân", "kind": "applicant"},
+    "desk": {"name": "Bộ phận Một cửa", "kind": "one_stop"},
+    "officer": {"name": "Công chức", "kind": "specialist"},
+    "leader": {"name": "Lãnh đạo", "kind": "leader"},
+}
+CONTEXT = RuleContext(connected_sources=frozenset({"population_db"}))
+
+
+def _step(text: str) -> dict[str, Any]:
+    step_id, actor, kind, *extra = text.split()
+    step: dict[str, Any] = {"id": step_id, "name": step_id, "actor": actor, "kind": kind}
+    if kind not in ("decide", "parallel", "join"):
+        step["hours"] = 1
+    for item in extra:
+        if item == "mandatory":
+            step.update(mandatory=True, legal_basis="Điều 1")
+        else:
+            key, _, values = item.partition("=")
+            step[key] = values.split(",")
+    return step
+
+
+def _flow(text: str) -> dict[str, Any]:
+    ends, _, probability = text.partition(":")
+    source, target = (part.strip() for part in ends.split("->"))
+    flow: dict[str, Any] = {"from": source, "to": target}
+    if probability:
+        flow["probability"] = float(probability)
+    return flow
+
+
+def _graph(case: dict[str, Any]) -> nx.DiGraph:
+    documents = {
+        doc: {"name": doc, **({"held_by": source} if source else {})}
+        for doc, source in case.get("documents", {}).items()
+    }
+    procedure = Procedure.model_validate(
+        {
+            "code": "0.000000",
+            "name": case["name"],
+            "level": "commune",
+            "statutory_days": 1,
+            "actors": ACTORS,
+            "documents": documents,
+            "steps": [_step(s) for s in case["steps"]],
+            "flows": [_flow(f) for f in case["flows"]],
+        }
+    )
+    return to_graph(procedure)
+
+
+def _flows(G: nx.DiGraph) -> set[str]:
+    return {
+        f"{u} -> {v}" + (f": {p:g}" if p is not None else "")
+        for u, v, p in G.edges(data="probability")
+    }
+
+
+def _cases() -> list[Any]:
+    params = []
+    for path in sorted(CASES.glob("*.yml")):
+        spec = yaml.safe_load(path.read_text("utf-8"))
+        for case in spec["cases"]:
+            params.append(pytest.param(spec["rule"], case, id=f"{spec['rule']}-{case['name']}"))
+    return params
+
+
+@pytest.mark.parametrize(("code", "case"), _cases())
+def test_rule_case(code: str, case: dict[str, Any]) -> None:
+    before = _graph(case)
+    outcome = reengineer(before, get_rules([code]), CONTEXT)
+    if case.get("pass"):
+        assert outcome.changes == ()
+        assert nx.utils.graphs_equal(outcome.after, before)
+        return
+    after, expected = outcome.after, case["after"]
+    assert outcome.changes and {c.rule for c in outcome.changes} == {code}
+    assert list(after) == expected["steps"]
+    assert _flows(after) == {_flows_text for _flows_text in map(str, expected["flows"])}
+    if "documents" in expected:
+        submitted = sorted({d for _, docs in after.nodes(data="documents") for d in docs})
+        assert submitted == expected["documents"]
+    for step, actor in expected.get("actors", {}).items():
+        assert after.graph["actors"][after.nodes[step]["actor"]]["kind"] == actor
+    for step, hours in expected.get("hours", {}).items():
+        assert after.nodes[step]["hours"] == hours
+    assert reengineer(after, get_rules([code]), CONTEXT).changes == (), "not at a fixed point"
+
+
+def test_every_rule_has_cases_and_a_documented_catalogue_entry() -> None:
+    codes = {path.stem for path in CASES.glob("*.yml")}
+    for rule in get_rules():
+        assert rule.code in codes, f"{rule.code} has no cases file"
+        doc = rule.__class__.__doc__ or ""
+        assert doc.splitlines()[0].strip(), f"{rule.code} needs a one-line description"
+        assert "**Anti-pattern**" in doc and "**Best practice**" in doc, rule.code
+        assert rule.reason and rule.reason_en and "." in rule.name
