@@ -30,8 +30,10 @@ pytest:
 	$(RUN) pytest
 
 setup: .venv/.synced
+	@mkdir -p "$(PREFECT_HOME)"
 
 .venv/.synced: uv.lock pyproject.toml
+	@mkdir -p "$(PREFECT_HOME)"
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 	@touch $@

@@ -150,7 +150,7 @@ def demo(
     for row in result["procedures"]:
         b, a = row["before"], row["after"]
         typer.echo(
-            f"{row['code']:>12}  {row['name'][:48]:48}  bước {b['steps']}→{a['steps']}  "
+            f"{row['code']:<14} {row['name'][:48]:48}  bước {b['steps']}→{a['steps']}  "
             f"lượt {b['visits']}→{a['visits']}  giấy tờ {b['documents']}→{a['documents']}  "
             f"ngày {b['lead_time_days']:.2f}→{a['lead_time_days']:.2f}  "
             f"({row['changes']} thay đổi)"

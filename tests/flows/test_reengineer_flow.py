@@ -1,0 +1,56 @@
+"""The `reengineer-catalog` flow end to end, against one Prefect server for the session."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+from sqlmodel import Session, func, select
+
+from models.store import Analysis, ProcedureVersion, make_engine
+from tests.conftest import CATALOG
+from tthc.settings import get_settings
+
+pytestmark = [pytest.mark.prefect, pytest.mark.dot]
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    """One Prefect server for the whole session; it takes ~15 s to start here."""
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+def test_flow_stores_renders_and_is_repeatable(
+    prefect_server: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.reengineer import reengineer_catalog
+
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    for path in sorted((CATALOG / "essential").glob("*.yaml"))[:3]:
+        shutil.copy(path, catalog)
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("TTHC_DATABASE_URL", url)
+    get_settings.cache_clear()
+    out = tmp_path / "out"
+
+    first = reengineer_catalog(paths=[str(catalog)], out_dir=str(out))
+    second = reengineer_catalog(paths=[str(catalog)], out_dir=str(out))
+    get_settings.cache_clear()
+
+    assert first["new_analyses"] == 3 and second["new_analyses"] == 0
+    assert first["procedures"] == second["procedures"]
+    index = (out / "index.html").read_text("utf-8")
+    for row in first["procedures"]:
+        assert row["code"] in index
+        assert row["after"]["steps"] < row["before"]["steps"]
+    assert len(list((out / "diagrams").glob("*.svg"))) == 6
+    assert len(list((out / "procedures").glob("*.html"))) == 3
+    with Session(make_engine(url)) as session:
+        versions = session.exec(select(func.count()).select_from(ProcedureVersion)).one()
+        analyses = session.exec(select(func.count()).select_from(Analysis)).one()
+    assert (versions, analyses) == (6, 3)  # 3 as-is + 3 proposed, stored once

@@ -1,0 +1,76 @@
+"""The `tthc` command line, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, func, select
+from typer.testing import CliRunner
+
+from models.store import ProcedureVersion, make_engine
+from tests.conftest import CATALOG, minimal_procedure, write_yaml
+from tthc.cli import app
+from tthc.settings import get_settings
+
+runner = CliRunner()
+BIRTH = CATALOG / "essential" / "09-dang-ky-khai-sinh.yaml"
+
+
+@pytest.fixture(autouse=True)
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("TTHC_DATABASE_URL", url)
+    get_settings.cache_clear()
+    return url
+
+
+def test_validate_reports_problems_and_exits_non_zero(tmp_path: Path) -> None:
+    document = minimal_procedure()
+    document["steps"][1]["kind"] = "stamp"
+    bad = write_yaml(tmp_path / "bad.yaml", document)
+    result = runner.invoke(app, ["validate", str(BIRTH), str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}: step 'check': `kind`" in result.output
+
+
+def test_import_of_a_bad_batch_stores_nothing(tmp_path: Path, store: str) -> None:
+    good = write_yaml(tmp_path / "good.yaml", minimal_procedure())
+    bad_doc = minimal_procedure(code="9.1")
+    bad_doc["flows"].pop()
+    bad = write_yaml(tmp_path / "bad.yaml", bad_doc)
+    result = runner.invoke(app, ["import", str(good), str(bad)])
+    assert result.exit_code == 1
+    with Session(make_engine(store)) as session:
+        assert session.exec(select(func.count()).select_from(ProcedureVersion)).one() == 0
+    assert runner.invoke(app, ["import", str(good)]).exit_code == 0
+    assert "unchanged" in runner.invoke(app, ["import", str(good)]).output
+    assert "9.999999" in runner.invoke(app, ["list"]).output
+
+
+def test_analyze_json_for_scripts() -> None:
+    result = runner.invoke(app, ["analyze", str(BIRTH), "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    metric_keys = {"steps", "handoffs", "visits", "documents", "lead_time_days"}
+    assert set(document["before"]) == set(document["after"]) == metric_keys
+    assert {"rule", "steps", "reason"} <= set(document["changes"][0])
+    assert "parent_id" in document["dropped_documents"]
+    steps = {s["id"] for s in document["after_graph"]["steps"]}
+    assert "transfer" not in steps and document["after_graph"]["flows"]
+
+
+@pytest.mark.dot
+def test_analyze_a_stored_code_and_write_diagrams(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["import", str(BIRTH)]).exit_code == 0
+    result = runner.invoke(app, ["analyze", "1.001193", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "steps           10 → " in result.output
+    assert "[ST01] transfer:" in result.output
+
+
+def test_analyze_unknown_code_says_what_to_do() -> None:
+    result = runner.invoke(app, ["analyze", "0.000000"])
+    assert result.exit_code != 0
+    assert "tthc import" in result.output
