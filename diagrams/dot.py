@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
+from models.graph import ProcedureGraph
 from models.procedure import ActorKind, Channel, StepKind
 
 __all__ = ["FONT", "DiagramMarks", "procedure_dot"]
@@ -85,7 +84,7 @@ def _step_node(ident: str, attrs: Mapping[str, Any], removed_by: str | None) -> 
     if kind == StepKind.decide:
         options += ["shape=diamond", "style=filled", "fillcolor=white", "height=0.6"]
         label = _text(name, 60)
-    elif kind in (StepKind.parallel, StepKind.join):
+    elif kind in (StepKind.parallel, StepKind.join_):
         options += ["shape=box", "style=filled", "fillcolor=black", "width=0.12", "height=0.7"]
         label = ""
     else:
@@ -107,7 +106,7 @@ def _step_node(ident: str, attrs: Mapping[str, Any], removed_by: str | None) -> 
     if removed_by:
         label += f'<BR/><FONT POINT-SIZE="9" COLOR="{_REMOVED}">✕ {html.escape(removed_by)}</FONT>'
         options += [f'color="{_REMOVED}"', f'fontcolor="{_REMOVED}"']
-    if kind in (StepKind.parallel, StepKind.join):
+    if kind in (StepKind.parallel, StepKind.join_):
         options.append('label=""')
         if removed_by:
             options.append(f"xlabel=<{label}>")
@@ -116,7 +115,7 @@ def _step_node(ident: str, attrs: Mapping[str, Any], removed_by: str | None) -> 
     return f"    {ident} [{', '.join(options)}];"
 
 
-def procedure_dot(G: nx.DiGraph, marks: DiagramMarks | None = None) -> str:
+def procedure_dot(G: ProcedureGraph, marks: DiagramMarks | None = None) -> str:
     """Return the DOT source of procedure graph `G`: one lane (cluster) per actor.
 
     The same graph and marks always give the same text.

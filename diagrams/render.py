@@ -38,6 +38,7 @@ def render(source: str, fmt: Format) -> bytes:
     if fmt == "png":
         data = data.replace(b"digraph procedure {", b"digraph procedure {\n    dpi=110;", 1)
     try:
-        return graphviz.pipe("dot", fmt, data, renderer=renderer, quiet=True)
+        output: bytes = graphviz.pipe("dot", fmt, data, renderer=renderer, quiet=True)
+        return output
     except graphviz.ExecutableNotFound as error:
         raise GraphvizMissing() from error

@@ -10,13 +10,14 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from typing import Any
+from typing import Any, TypeAlias
 
 import networkx as nx
 
 from models.procedure import GATEWAY_KINDS, Procedure, StepKind
 
 __all__ = [
+    "ProcedureGraph",
     "content_hash",
     "copy_graph",
     "from_graph",
@@ -26,6 +27,9 @@ __all__ = [
     "tasks",
     "to_graph",
 ]
+
+ProcedureGraph: TypeAlias = "nx.DiGraph[str]"
+"""A procedure as a graph: nodes are step ids."""
 
 _HEADER_FIELDS = (
     "code",
@@ -42,10 +46,10 @@ _HEADER_FIELDS = (
 )
 
 
-def to_graph(procedure: Procedure) -> nx.DiGraph:
+def to_graph(procedure: Procedure) -> ProcedureGraph:
     """Return the procedure graph of `procedure`; durations become hours."""
     data = procedure.model_dump(mode="json", by_alias=True)
-    G = nx.DiGraph()
+    G: ProcedureGraph = nx.DiGraph()
     G.graph["header"] = {key: data[key] for key in _HEADER_FIELDS}
     G.graph["actors"] = data["actors"]
     G.graph["documents"] = data["documents"]
@@ -67,7 +71,7 @@ def to_graph(procedure: Procedure) -> nx.DiGraph:
     return G
 
 
-def from_graph(G: nx.DiGraph) -> Procedure:
+def from_graph(G: ProcedureGraph) -> Procedure:
     """Return the `Procedure` a procedure graph describes (durations in hours)."""
     steps = [
         {
@@ -99,35 +103,35 @@ def from_graph(G: nx.DiGraph) -> Procedure:
     )
 
 
-def graph_to_json(G: nx.DiGraph) -> dict[str, Any]:
+def graph_to_json(G: ProcedureGraph) -> dict[str, Any]:
     """Return the procedure graph as a JSON-ready document (format v1, hours)."""
     return from_graph(G).model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-def graph_from_json(document: dict[str, Any]) -> nx.DiGraph:
+def graph_from_json(document: dict[str, Any]) -> ProcedureGraph:
     """Return the procedure graph stored as `document` by `graph_to_json`."""
     return to_graph(Procedure.model_validate(document))
 
 
-def content_hash(G: nx.DiGraph) -> str:
+def content_hash(G: ProcedureGraph) -> str:
     """Return a SHA-256 of the graph's content, independent of formatting."""
     canonical = json.dumps(graph_to_json(G), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def is_gateway(G: nx.DiGraph, node: str) -> bool:
+def is_gateway(G: ProcedureGraph, node: str) -> bool:
     """Whether `node` is a gateway (decide, parallel, join) rather than work."""
     return StepKind(G.nodes[node]["kind"]) in GATEWAY_KINDS
 
 
-def tasks(G: nx.DiGraph) -> list[str]:
+def tasks(G: ProcedureGraph) -> list[str]:
     """The steps of `G` that do work, in graph order."""
     return [node for node in G if not is_gateway(G, node)]
 
 
-def copy_graph(G: nx.DiGraph) -> nx.DiGraph:
+def copy_graph(G: ProcedureGraph) -> ProcedureGraph:
     """Return a copy of `G` that shares no mutable attribute with it."""
-    H = nx.DiGraph()
+    H: ProcedureGraph = nx.DiGraph()
     H.graph.update(copy.deepcopy(G.graph))
     H.add_nodes_from(
         (

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import networkx as nx
 from pydantic import BaseModel
 
-from models.graph import is_gateway, tasks
+from models.graph import ProcedureGraph, is_gateway, tasks
 from models.procedure import HOURS_PER_DAY, ActorKind, Channel, StepKind
 
 __all__ = ["Metrics", "expected_hours", "handoffs", "measure", "visits"]
@@ -30,7 +30,7 @@ class Metrics(BaseModel):
     """Expected working days from submission to result."""
 
 
-def measure(G: nx.DiGraph) -> Metrics:
+def measure(G: ProcedureGraph) -> Metrics:
     """Return the metrics of procedure graph `G` (which must be valid)."""
     submitted = {doc for _, docs in G.nodes(data="documents") for doc in docs}
     return Metrics(
@@ -42,12 +42,12 @@ def measure(G: nx.DiGraph) -> Metrics:
     )
 
 
-def _is_person_task(G: nx.DiGraph, node: str) -> bool:
+def _is_person_task(G: ProcedureGraph, node: str) -> bool:
     actor = G.graph["actors"].get(G.nodes[node]["actor"], {})
     return not is_gateway(G, node) and actor.get("kind") != ActorKind.system
 
 
-def _next_tasks(G: nx.DiGraph, node: str) -> Iterator[str]:
+def _next_tasks(G: ProcedureGraph, node: str) -> Iterator[str]:
     """The people's tasks that follow `node`, looking through gateways and automatic steps."""
     seen: set[str] = set()
     stack = list(G.successors(node))
@@ -62,7 +62,7 @@ def _next_tasks(G: nx.DiGraph, node: str) -> Iterator[str]:
             stack.extend(G.successors(succ))
 
 
-def handoffs(G: nx.DiGraph) -> int:
+def handoffs(G: ProcedureGraph) -> int:
     """Count the task-to-task connections where the work changes hands between people.
 
     Gateways and the system's automatic steps are looked through.
@@ -84,7 +84,7 @@ def handoffs(G: nx.DiGraph) -> int:
     )
 
 
-def _is_visit(G: nx.DiGraph, node: str) -> bool:
+def _is_visit(G: ProcedureGraph, node: str) -> bool:
     attrs = G.nodes[node]
     if attrs["channel"] != Channel.in_person or is_gateway(G, node):
         return False
@@ -92,7 +92,7 @@ def _is_visit(G: nx.DiGraph, node: str) -> bool:
     return applicant or StepKind(attrs["kind"]) in _FACE_TO_FACE
 
 
-def visits(G: nx.DiGraph) -> int:
+def visits(G: ProcedureGraph) -> int:
     """Count the applicant's trips: visit steps not directly after another visit step."""
     return sum(
         1
@@ -102,7 +102,7 @@ def visits(G: nx.DiGraph) -> int:
     )
 
 
-def expected_hours(G: nx.DiGraph) -> float:
+def expected_hours(G: ProcedureGraph) -> float:
     """Expected hours from the start to an end.
 
     Exclusive branches are weighted by their probability, loops by their
@@ -113,13 +113,13 @@ def expected_hours(G: nx.DiGraph) -> float:
     return _absorbing_times(H)[start]
 
 
-def _collapse_parallel_blocks(G: nx.DiGraph) -> nx.DiGraph:
+def _collapse_parallel_blocks(G: ProcedureGraph) -> ProcedureGraph:
     """Return a copy of `G` with each parallel block (innermost first) as one node."""
-    H = nx.DiGraph()
+    H: ProcedureGraph = nx.DiGraph()
     H.add_nodes_from((n, {"hours": a["hours"], "kind": a["kind"]}) for n, a in G.nodes(data=True))
     H.add_edges_from((u, v, {"p": a.get("probability")}) for u, v, a in G.edges(data=True))
     while True:
-        splits = [n for n, kind in H.nodes(data="kind") if kind == StepKind.parallel]
+        splits = [n for n in H if H.nodes[n]["kind"] == StepKind.parallel]
         if not splits:
             return H
         closing = _post_dominators(H)
@@ -142,14 +142,14 @@ def _collapse_parallel_blocks(G: nx.DiGraph) -> nx.DiGraph:
         H.add_edges_from((split, v, a) for v, a in after)
 
 
-def _post_dominators(H: nx.DiGraph) -> dict[str, str]:
+def _post_dominators(H: ProcedureGraph) -> dict[str, str]:
     end = "\x00end"
     reverse = H.reverse(copy=True)
     reverse.add_edges_from((end, n) for n in H if H.out_degree(n) == 0)
     return nx.immediate_dominators(reverse, end)
 
 
-def _block(H: nx.DiGraph, split: str, join: str) -> set[str]:
+def _block(H: ProcedureGraph, split: str, join: str) -> set[str]:
     """The nodes strictly between `split` and its `join`."""
     inner: set[str] = set()
     stack = [n for n in H.successors(split) if n != join]
@@ -162,7 +162,7 @@ def _block(H: nx.DiGraph, split: str, join: str) -> set[str]:
     return inner
 
 
-def _absorbing_times(H: nx.DiGraph, absorbing: str | None = None) -> dict[str, float]:
+def _absorbing_times(H: ProcedureGraph, absorbing: str | None = None) -> dict[str, float]:
     """Expected hours from each node until an end (or `absorbing`, which costs 0).
 
     Solves T(v) = hours(v) + Σ p(v→w)·T(w) by Gaussian elimination.
@@ -175,8 +175,10 @@ def _absorbing_times(H: nx.DiGraph, absorbing: str | None = None) -> dict[str, f
         i = index[node]
         rows[i][i] = 1.0
         rows[i][size] = H.nodes[node]["hours"]
-        out = list(H.out_edges(node, data="p"))
-        for _, succ, p in out:
+        out: list[tuple[str, float | None]] = [
+            (succ, attrs["p"]) for _, succ, attrs in H.out_edges(node, data=True)
+        ]
+        for succ, p in out:
             if succ == absorbing:
                 continue
             weight = p if p is not None else 1.0 / len(out)

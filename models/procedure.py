@@ -52,10 +52,10 @@ class StepKind(StrEnum):
     wait = "wait"
     decide = "decide"
     parallel = "parallel"
-    join = "join"
+    join_ = "join"
 
 
-GATEWAY_KINDS = frozenset({StepKind.decide, StepKind.parallel, StepKind.join})
+GATEWAY_KINDS = frozenset({StepKind.decide, StepKind.parallel, StepKind.join_})
 """Kinds that route the flow and do no work."""
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import networkx as nx
 
 from models.errors import Problem
+from models.graph import ProcedureGraph
 from models.procedure import DataSource, StepKind
 
 __all__ = ["PROBABILITY_TOLERANCE", "validate_graph"]
@@ -16,7 +17,7 @@ _END = "\x00end"
 
 
 def validate_graph(
-    G: nx.DiGraph, *, file: str, sources: Mapping[str, DataSource] | None = None
+    G: ProcedureGraph, *, file: str, sources: Mapping[str, DataSource] | None = None
 ) -> list[Problem]:
     """Return the problems of procedure graph `G`; an empty list means it is valid.
 
@@ -55,7 +56,7 @@ def validate_graph(
 
 
 def _reference_problems(
-    G: nx.DiGraph, file: str, sources: Mapping[str, DataSource] | None
+    G: ProcedureGraph, file: str, sources: Mapping[str, DataSource] | None
 ) -> list[Problem]:
     problems: list[Problem] = []
     actors = G.graph["actors"]
@@ -105,7 +106,7 @@ def _reference_problems(
     return problems
 
 
-def _routing_problems(G: nx.DiGraph, file: str) -> list[Problem]:
+def _routing_problems(G: ProcedureGraph, file: str) -> list[Problem]:
     problems: list[Problem] = []
     for node, attrs in G.nodes(data=True):
         kind = StepKind(attrs["kind"])
@@ -157,12 +158,12 @@ def _routing_problems(G: nx.DiGraph, file: str) -> list[Problem]:
                     "them through a `decide` (one branch runs) or a `parallel` (all run)",
                 )
             )
-        if kind is StepKind.join and G.in_degree(node) < 2:
+        if kind is StepKind.join_ and G.in_degree(node) < 2:
             problems.append(Problem(file, where, "a `join` needs at least two incoming flows"))
     return problems
 
 
-def _reachability_problems(G: nx.DiGraph, file: str, start: str) -> list[Problem]:
+def _reachability_problems(G: ProcedureGraph, file: str, start: str) -> list[Problem]:
     problems: list[Problem] = []
     reachable = nx.descendants(G, start) | {start}
     for node in G:
@@ -189,7 +190,7 @@ def _reachability_problems(G: nx.DiGraph, file: str, start: str) -> list[Problem
     return problems
 
 
-def _block_problems(G: nx.DiGraph, file: str, start: str) -> list[Problem]:
+def _block_problems(G: ProcedureGraph, file: str, start: str) -> list[Problem]:
     """Each `parallel` must close at a `join`, and each `join` open at a `parallel`."""
     problems: list[Problem] = []
     dominators = nx.immediate_dominators(G, start)
@@ -199,8 +200,8 @@ def _block_problems(G: nx.DiGraph, file: str, start: str) -> list[Problem]:
     for node, attrs in G.nodes(data=True):
         kind = StepKind(attrs["kind"])
         if kind is StepKind.parallel:
-            closing = post_dominators.get(node)
-            if closing == _END or G.nodes[closing]["kind"] != StepKind.join:
+            closing = post_dominators.get(node, _END)
+            if closing == _END or G.nodes[closing]["kind"] != StepKind.join_:
                 problems.append(
                     Problem(
                         file,
@@ -209,7 +210,7 @@ def _block_problems(G: nx.DiGraph, file: str, start: str) -> list[Problem]:
                         "to one `join` step",
                     )
                 )
-        elif kind is StepKind.join:
+        elif kind is StepKind.join_:
             opening = dominators.get(node)
             if opening is None or G.nodes[opening]["kind"] != StepKind.parallel:
                 problems.append(

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-import networkx as nx
-
-from models.graph import copy_graph
+from models.graph import ProcedureGraph, copy_graph
 from rules.base import Change, Proposal, Rule, RuleContext
 
 __all__ = ["DocumentHeldBySource", "reuse_document"]
@@ -31,7 +29,7 @@ class DocumentHeldBySource(Rule):
     reason = "Bỏ thành phần hồ sơ mà cơ sở dữ liệu đã kết nối đã có; cán bộ khai thác dữ liệu"
     reason_en = "Drop a dossier component that a connected database holds; staff read the data"
 
-    def propose(self, G: nx.DiGraph, context: RuleContext) -> list[Proposal]:
+    def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         submitted = {doc for _, docs in G.nodes(data="documents") for doc in docs}
         proposals = []
         for doc_id, doc in G.graph["documents"].items():
@@ -51,10 +49,11 @@ class DocumentHeldBySource(Rule):
         return proposals
 
 
-def reuse_document(G: nx.DiGraph, document: str) -> nx.DiGraph:
+def reuse_document(G: ProcedureGraph, document: str) -> ProcedureGraph:
     """Return a copy of `G` where no step asks the applicant for `document`."""
     H = copy_graph(G)
-    for _, docs in H.nodes(data="documents"):
+    for node in H:
+        docs: list[str] = H.nodes[node]["documents"]
         if document in docs:
             docs.remove(document)
     return H

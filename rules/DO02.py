@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-import networkx as nx
-
-from models.graph import copy_graph
+from models.graph import ProcedureGraph, copy_graph
 from models.procedure import ActorKind, Channel, StepKind
 from rules.base import Change, Proposal, Rule, RuleContext
 
@@ -34,7 +32,7 @@ class AutomaticLookup(Rule):
     reason = "Chuyển bước đối chiếu giấy tờ thành tra cứu tự động trên cơ sở dữ liệu đã kết nối"
     reason_en = "Turn the manual check of documents into an automatic look-up in the database"
 
-    def propose(self, G: nx.DiGraph, context: RuleContext) -> list[Proposal]:
+    def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         documents = G.graph["documents"]
         actors = G.graph["actors"]
         submitted = {doc for _, docs in G.nodes(data="documents") for doc in docs}
@@ -64,7 +62,7 @@ class AutomaticLookup(Rule):
         return proposals
 
 
-def automate_lookup(G: nx.DiGraph, node: str) -> nx.DiGraph:
+def automate_lookup(G: ProcedureGraph, node: str) -> ProcedureGraph:
     """Return a copy of `G` where the system does `node` at once, as a look-up."""
     H = copy_graph(G)
     actors = H.graph["actors"]

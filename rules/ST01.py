@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-import networkx as nx
-
-from models.graph import copy_graph
+from models.graph import ProcedureGraph, copy_graph
 from models.procedure import StepKind
 from rules.base import Change, Proposal, Rule, RuleContext
 
@@ -38,7 +36,7 @@ class PassThroughTransfer(Rule):
         "dossier at once, without a step and a queue of its own"
     )
 
-    def propose(self, G: nx.DiGraph, context: RuleContext) -> list[Proposal]:
+    def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         proposals = []
         for node, attrs in G.nodes(data=True):
             if not _is_pass_through(G, node, attrs):
@@ -54,7 +52,7 @@ class PassThroughTransfer(Rule):
         return proposals
 
 
-def _is_pass_through(G: nx.DiGraph, node: str, attrs: dict[str, object]) -> bool:
+def _is_pass_through(G: ProcedureGraph, node: str, attrs: dict[str, object]) -> bool:
     if attrs["kind"] != StepKind.transfer or attrs["mandatory"]:
         return False
     if attrs["documents"] or attrs["uses"]:
@@ -66,7 +64,7 @@ def _is_pass_through(G: nx.DiGraph, node: str, attrs: dict[str, object]) -> bool
     return pred != node and succ != node and pred != succ
 
 
-def bypass(G: nx.DiGraph, node: str) -> nx.DiGraph:
+def bypass(G: ProcedureGraph, node: str) -> ProcedureGraph:
     """Return a copy of `G` without `node`, its one predecessor linked to its one successor.
 
     The predecessor's flow keeps its label and probability; if the predecessor

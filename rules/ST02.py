@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-import networkx as nx
-
-from models.graph import copy_graph, is_gateway
+from models.graph import ProcedureGraph, copy_graph, is_gateway
 from models.procedure import Channel, StepKind
 from rules.base import Change, Proposal, Rule, RuleContext
 
@@ -39,7 +37,7 @@ class SameActorMerge(Rule):
     reason = "Gộp hai bước liền nhau do cùng một người thực hiện thành một bước"
     reason_en = "Merge two consecutive steps done by the same actor into one step"
 
-    def propose(self, G: nx.DiGraph, context: RuleContext) -> list[Proposal]:
+    def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         proposals = []
         for first, second in G.edges:
             if not _mergeable(G, first, second):
@@ -56,7 +54,7 @@ class SameActorMerge(Rule):
         return proposals
 
 
-def _mergeable(G: nx.DiGraph, first: str, second: str) -> bool:
+def _mergeable(G: ProcedureGraph, first: str, second: str) -> bool:
     a, b = G.nodes[first], G.nodes[second]
     return (
         first != second
@@ -70,7 +68,7 @@ def _mergeable(G: nx.DiGraph, first: str, second: str) -> bool:
     )
 
 
-def merge_steps(G: nx.DiGraph, first: str, second: str) -> nx.DiGraph:
+def merge_steps(G: ProcedureGraph, first: str, second: str) -> ProcedureGraph:
     """Return a copy of `G` where `second` is merged into `first`, which keeps its id."""
     H = copy_graph(G)
     a, b = H.nodes[first], H.nodes[second]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-import networkx as nx
+from models.graph import ProcedureGraph
 
 __all__ = ["Change", "Proposal", "Rule", "RuleContext"]
 
@@ -41,7 +41,7 @@ class Proposal:
     """A change a rule proposes, with the function that makes it."""
 
     change: Change
-    apply: Callable[[nx.DiGraph], nx.DiGraph] = field(compare=False)
+    apply: Callable[[ProcedureGraph], ProcedureGraph] = field(compare=False)
     """Return a new graph with the change made; the input is never mutated."""
 
     @property
@@ -64,6 +64,6 @@ class Rule:
     """Why, in one sentence, in Vietnamese."""
     reason_en: ClassVar[str]
 
-    def propose(self, G: nx.DiGraph, context: RuleContext) -> list[Proposal]:
+    def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         """Return the changes this rule proposes on `G`, without changing it."""
         raise NotImplementedError

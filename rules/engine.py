@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import networkx as nx
-
+from models.graph import ProcedureGraph
 from rules.base import Change, Rule, RuleContext
 from rules.guardrails import broken_guardrail
 
@@ -28,12 +27,12 @@ class Refusal:
 class Outcome:
     """The re-engineered graph, the changes applied in order, and the refusals."""
 
-    after: nx.DiGraph
+    after: ProcedureGraph
     changes: tuple[Change, ...]
     refused: tuple[Refusal, ...]
 
 
-def reengineer(G: nx.DiGraph, rules: Sequence[Rule], context: RuleContext) -> Outcome:
+def reengineer(G: ProcedureGraph, rules: Sequence[Rule], context: RuleContext) -> Outcome:
     """Apply the proposals of `rules` to `G` until none is left; `G` is not mutated.
 
     Rules are asked in order; the first proposal that passes the guardrails is

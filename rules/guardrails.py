@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import networkx as nx
-
+from models.graph import ProcedureGraph
 from models.validation import validate_graph
 from rules.base import RuleContext
 
@@ -18,7 +17,9 @@ GUARDRAILS = {
 }
 
 
-def broken_guardrail(before: nx.DiGraph, after: nx.DiGraph, context: RuleContext) -> str | None:
+def broken_guardrail(
+    before: ProcedureGraph, after: ProcedureGraph, context: RuleContext
+) -> str | None:
     """Return the code of the first guardrail `after` breaks against `before`, or None."""
     for node, mandatory in before.nodes(data="mandatory"):
         if mandatory and not (node in after and after.nodes[node]["mandatory"]):

@@ -13,8 +13,8 @@ import yaml
 from sqlmodel import SQLModel
 
 from models.files import load_data_sources
-from models.store import make_engine
 from models.procedure import DataSource
+from models.store import make_engine
 from tthc.settings import PROJECT_ROOT
 
 CATALOG = PROJECT_ROOT / "catalog"

@@ -1,4 +1,4 @@
-"""The bundled catalogue: every file validates; the engine finds gains on every essential service."""
+"""The bundled catalogue validates; the engine finds gains on every essential service."""
 
 from __future__ import annotations
 

@@ -9,10 +9,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 from sqlmodel import Session
 
-from models.graph import content_hash, graph_to_json, to_graph
+from models.graph import ProcedureGraph, content_hash, graph_to_json, to_graph
 from models.metrics import Metrics, measure
 from models.procedure import DataSource, Procedure
 from models.store import (
@@ -41,7 +40,7 @@ __all__ = [
 class ProcedureAnalysis:
     """A procedure before and after re-engineering, with its measures."""
 
-    before: nx.DiGraph
+    before: ProcedureGraph
     outcome: Outcome
     metrics_before: Metrics
     metrics_after: Metrics
@@ -75,7 +74,7 @@ class ProcedureAnalysis:
         }
 
 
-def _submitted(G: nx.DiGraph) -> set[str]:
+def _submitted(G: ProcedureGraph) -> set[str]:
     return {doc for _, docs in G.nodes(data="documents") for doc in docs}
 
 
@@ -93,7 +92,7 @@ def context_hash(context: RuleContext) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def analyze(G: nx.DiGraph, rules: list[Rule], context: RuleContext) -> ProcedureAnalysis:
+def analyze(G: ProcedureGraph, rules: list[Rule], context: RuleContext) -> ProcedureAnalysis:
     """Re-engineer procedure graph `G` and measure it before and after."""
     outcome = reengineer(G, rules, context)
     signature = f"{RULES_VERSION}:" + ",".join(rule.code for rule in rules)

@@ -7,6 +7,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
+from models.graph import ProcedureGraph
 from models.metrics import expected_hours, handoffs, measure, visits
 
 ACTORS = {
@@ -22,9 +23,9 @@ def graph(
     flows: list[tuple[str, str] | tuple[str, str, float]],
     channels: dict[str, str] | None = None,
     documents: dict[str, list[str]] | None = None,
-) -> nx.DiGraph:
+) -> ProcedureGraph:
     """Build a graph from (id, actor, kind, hours) steps and (from, to[, p]) flows."""
-    G = nx.DiGraph(actors=ACTORS, documents={})
+    G: ProcedureGraph = nx.DiGraph(actors=ACTORS, documents={})
     for node, actor, kind, hours in steps:
         G.add_node(
             node,
@@ -119,8 +120,12 @@ def test_handoffs_look_through_gateways_and_system_steps() -> None:
 def test_visits_merge_consecutive_in_person_steps() -> None:
     # submit (trip 1) … pay → return (trip 2, one trip); the desk's check is not a visit
     G = graph(
-        [("x", "a", "submit", 1), ("c", "d", "check", 1), ("pay", "a", "pay", 1),
-         ("z", "d", "return", 1)],
+        [
+            ("x", "a", "submit", 1),
+            ("c", "d", "check", 1),
+            ("pay", "a", "pay", 1),
+            ("z", "d", "return", 1),
+        ],
         [("x", "c"), ("c", "pay"), ("pay", "z")],
         channels={"x": "in_person", "c": "in_person", "pay": "in_person", "z": "in_person"},
     )

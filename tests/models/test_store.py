@@ -1,4 +1,4 @@
-"""The store on SQLite and on the real PostgreSQL server: versions are immutable and not duplicated."""
+"""The store on SQLite and on the real PostgreSQL server: immutable, never duplicated."""
 
 from __future__ import annotations
 

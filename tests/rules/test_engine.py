@@ -6,7 +6,7 @@ from functools import partial
 
 import networkx as nx
 
-from models.graph import copy_graph, to_graph
+from models.graph import ProcedureGraph, copy_graph, to_graph
 from models.procedure import Procedure
 from rules import Change, Proposal, Rule, RuleContext, get_rules
 from rules.engine import reengineer
@@ -14,18 +14,18 @@ from rules.ST01 import bypass
 from tests.conftest import minimal_procedure
 
 
-def _remove(G: nx.DiGraph, node: str) -> nx.DiGraph:
+def _remove(G: ProcedureGraph, node: str) -> ProcedureGraph:
     return bypass(G, node)
 
 
-def _drop_all_documents(G: nx.DiGraph) -> nx.DiGraph:
+def _drop_all_documents(G: ProcedureGraph) -> ProcedureGraph:
     H = copy_graph(G)
     for _, docs in H.nodes(data="documents"):
         docs.clear()
     return H
 
 
-def _cut_last_flow(G: nx.DiGraph) -> nx.DiGraph:
+def _cut_last_flow(G: ProcedureGraph) -> ProcedureGraph:
     H = copy_graph(G)
     H.remove_edge("sign", "return")
     return H
@@ -42,7 +42,7 @@ class Reckless(Rule):
     groups = ("test",)
     reason = reason_en = "test"
 
-    def propose(self, G: nx.DiGraph, context: RuleContext) -> list[Proposal]:
+    def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         def change(steps: tuple[str, ...]) -> Change:
             return Change(self.code, steps, "x", "x")
 
@@ -71,7 +71,9 @@ def test_input_graph_is_never_mutated() -> None:
     outcome = reengineer(G, get_rules(), RuleContext(frozenset({"population_db"})))
     assert outcome.changes
     assert nx.utils.graphs_equal(G, snapshot)
-    assert dict(G.nodes(data="documents")) == dict(snapshot.nodes(data="documents"))
+    assert [a["documents"] for _, a in G.nodes(data=True)] == [
+        a["documents"] for _, a in snapshot.nodes(data=True)
+    ]
 
 
 def test_rule_selection_by_group() -> None:

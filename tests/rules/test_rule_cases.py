@@ -14,7 +14,7 @@ import networkx as nx
 import pytest
 import yaml
 
-from models.graph import to_graph
+from models.graph import ProcedureGraph, to_graph
 from models.procedure import Procedure
 from rules import RuleContext, get_rules
 from rules.engine import reengineer
@@ -52,7 +52,7 @@ def _flow(text: str) -> dict[str, Any]:
     return flow
 
 
-def _graph(case: dict[str, Any]) -> nx.DiGraph:
+def _graph(case: dict[str, Any]) -> ProcedureGraph:
     documents = {
         doc: {"name": doc, **({"held_by": source} if source else {})}
         for doc, source in case.get("documents", {}).items()
@@ -72,11 +72,12 @@ def _graph(case: dict[str, Any]) -> nx.DiGraph:
     return to_graph(procedure)
 
 
-def _flows(G: nx.DiGraph) -> set[str]:
-    return {
-        f"{u} -> {v}" + (f": {p:g}" if p is not None else "")
-        for u, v, p in G.edges(data="probability")
-    }
+def _flows(G: ProcedureGraph) -> set[str]:
+    flows = set()
+    for u, v, attrs in G.edges(data=True):
+        p = attrs.get("probability")
+        flows.add(f"{u} -> {v}" + (f": {p:g}" if p is not None else ""))
+    return flows
 
 
 def _cases() -> list[Any]:
