@@ -24,6 +24,7 @@ __all__ = [
     "graph_from_json",
     "graph_to_json",
     "is_gateway",
+    "submitted_documents",
     "tasks",
     "to_graph",
 ]
@@ -122,6 +123,11 @@ def content_hash(G: ProcedureGraph) -> str:
 def is_gateway(G: ProcedureGraph, node: str) -> bool:
     """Whether `node` is a gateway (decide, parallel, join) rather than work."""
     return StepKind(G.nodes[node]["kind"]) in GATEWAY_KINDS
+
+
+def submitted_documents(G: ProcedureGraph) -> set[str]:
+    """The ids of the documents the applicant must supply at some step of `G`."""
+    return {doc for node in G for doc in G.nodes[node]["documents"]}
 
 
 def tasks(G: ProcedureGraph) -> list[str]:

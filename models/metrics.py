@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import networkx as nx
 from pydantic import BaseModel
 
-from models.graph import ProcedureGraph, is_gateway, tasks
+from models.graph import ProcedureGraph, is_gateway, submitted_documents, tasks
 from models.procedure import HOURS_PER_DAY, ActorKind, Channel, StepKind
 
 __all__ = ["Metrics", "expected_hours", "handoffs", "measure", "visits"]
@@ -32,12 +32,11 @@ class Metrics(BaseModel):
 
 def measure(G: ProcedureGraph) -> Metrics:
     """Return the metrics of procedure graph `G` (which must be valid)."""
-    submitted = {doc for _, docs in G.nodes(data="documents") for doc in docs}
     return Metrics(
         steps=len(tasks(G)),
         handoffs=handoffs(G),
         visits=visits(G),
-        documents=len(submitted),
+        documents=len(submitted_documents(G)),
         lead_time_days=round(expected_hours(G) / HOURS_PER_DAY, 3),
     )
 

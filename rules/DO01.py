@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from models.graph import ProcedureGraph, copy_graph
+from models.graph import ProcedureGraph, copy_graph, submitted_documents
 from rules.base import Change, Proposal, Rule, RuleContext
 
 __all__ = ["DocumentHeldBySource", "reuse_document"]
@@ -30,7 +30,7 @@ class DocumentHeldBySource(Rule):
     reason_en = "Drop a dossier component that a connected database holds; staff read the data"
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
-        submitted = {doc for _, docs in G.nodes(data="documents") for doc in docs}
+        submitted = submitted_documents(G)
         proposals = []
         for doc_id, doc in G.graph["documents"].items():
             source = doc.get("held_by")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from models.graph import ProcedureGraph, copy_graph
+from models.graph import ProcedureGraph, copy_graph, submitted_documents
 from models.procedure import ActorKind, Channel, StepKind
 from rules.base import Change, Proposal, Rule, RuleContext
 
@@ -35,7 +35,7 @@ class AutomaticLookup(Rule):
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         documents = G.graph["documents"]
         actors = G.graph["actors"]
-        submitted = {doc for _, docs in G.nodes(data="documents") for doc in docs}
+        submitted = submitted_documents(G)
         proposals = []
         for node, attrs in G.nodes(data=True):
             uses = attrs["uses"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, submitted_documents
 from models.validation import validate_graph
 from rules.base import RuleContext
 
@@ -25,9 +25,7 @@ def broken_guardrail(
         if mandatory and not (node in after and after.nodes[node]["mandatory"]):
             return "mandatory_step_kept"
     documents = before.graph["documents"]
-    submitted_before = {d for _, docs in before.nodes(data="documents") for d in docs}
-    submitted_after = {d for _, docs in after.nodes(data="documents") for d in docs}
-    for doc in submitted_before - submitted_after:
+    for doc in submitted_documents(before) - submitted_documents(after):
         if documents[doc].get("held_by") not in context.connected_sources:
             return "document_dropped_only_when_held"
     if validate_graph(after, file="(result)"):

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from models.graph import ProcedureGraph, content_hash, graph_to_json, to_graph
+from models.graph import ProcedureGraph, content_hash, graph_to_json, submitted_documents, to_graph
 from models.metrics import Metrics, measure
 from models.procedure import DataSource, Procedure
 from models.store import (
@@ -57,8 +57,6 @@ class ProcedureAnalysis:
 
     def summary(self) -> dict[str, Any]:
         """The analysis as a JSON-ready document for scripts (`tthc analyze --json`)."""
-        before_docs = _submitted(self.before)
-        after_docs = _submitted(self.outcome.after)
         return {
             "code": self.code,
             "name": self.name,
@@ -69,13 +67,11 @@ class ProcedureAnalysis:
                 {**asdict(refusal.change), "guardrail": refusal.guardrail}
                 for refusal in self.outcome.refused
             ],
-            "dropped_documents": sorted(before_docs - after_docs),
+            "dropped_documents": sorted(
+                submitted_documents(self.before) - submitted_documents(self.outcome.after)
+            ),
             "after_graph": graph_to_json(self.outcome.after),
         }
-
-
-def _submitted(G: ProcedureGraph) -> set[str]:
-    return {doc for _, docs in G.nodes(data="documents") for doc in docs}
 
 
 def rule_context(sources: Mapping[str, DataSource]) -> RuleContext:

@@ -14,7 +14,7 @@ import networkx as nx
 import pytest
 import yaml
 
-from models.graph import ProcedureGraph, to_graph
+from models.graph import ProcedureGraph, submitted_documents, to_graph
 from models.procedure import Procedure
 from rules import RuleContext, get_rules
 from rules.engine import reengineer
@@ -102,7 +102,7 @@ def test_rule_case(code: str, case: dict[str, Any]) -> None:
     assert list(after) == expected["steps"]
     assert _flows(after) == {_flows_text for _flows_text in map(str, expected["flows"])}
     if "documents" in expected:
-        submitted = sorted({d for _, docs in after.nodes(data="documents") for d in docs})
+        submitted = sorted(submitted_documents(after))
         assert submitted == expected["documents"]
     for step, actor in expected.get("actors", {}).items():
         assert after.graph["actors"][after.nodes[step]["actor"]]["kind"] == actor
