@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,7 @@ def write_site(out_dir: Path, entries: Sequence[SiteEntry], rules_version: str) 
     (out_dir / "procedures").mkdir(parents=True, exist_ok=True)
     page = _environment.get_template("procedure.html.j2")
     for entry in ordered:
-        html = page.render(e=entry, metric_labels=METRIC_LABELS, asdict=asdict)
+        html = page.render(e=entry, metric_labels=METRIC_LABELS)
         (out_dir / entry.page).write_text(html, encoding="utf-8")
     index = out_dir / "index.html"
     index.write_text(

@@ -14,6 +14,7 @@ from diagrams.figures import write_diagrams
 from models.errors import InvalidProcedure, TthcError
 from models.files import find_procedure_files, load_data_sources, load_procedures
 from models.graph import graph_from_json, to_graph
+from models.procedure import Procedure
 from models.store import ProcedureRecord, latest_version, make_engine
 from rules import get_rules
 from tthc.pipeline import ProcedureAnalysis, analyze, import_procedures, rule_context
@@ -39,31 +40,26 @@ def _fail(error: TthcError) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _load(paths: list[Path]) -> dict[Path, object]:
-    sources = load_data_sources(get_settings().data_sources_file)
-    return dict(load_procedures(find_procedure_files(paths), sources))
+def _load_valid(paths: list[Path]) -> dict[Path, Procedure]:
+    """Load the procedure files below `paths`, or exit reporting every problem."""
+    try:
+        sources = load_data_sources(get_settings().data_sources_file)
+        return load_procedures(find_procedure_files(paths), sources)
+    except InvalidProcedure as error:
+        raise _fail(error) from error
 
 
 @app.command()
 def validate(paths: Paths) -> None:
     """Check procedure files and report every problem at once."""
-    try:
-        loaded = _load(paths)
-    except InvalidProcedure as error:
-        raise _fail(error) from error
-    typer.echo(f"{len(loaded)} procedure file(s) valid.")
+    typer.echo(f"{len(_load_valid(paths))} procedure file(s) valid.")
 
 
 @app.command("import")
 def import_(paths: Paths) -> None:
     """Validate procedure files, then store them as as-is versions (all or nothing)."""
-    settings = get_settings()
-    try:
-        sources = load_data_sources(settings.data_sources_file)
-        loaded = load_procedures(find_procedure_files(paths), sources)
-    except InvalidProcedure as error:
-        raise _fail(error) from error
-    with Session(make_engine(settings.database_url)) as session:
+    loaded = _load_valid(paths)
+    with Session(make_engine(get_settings().database_url)) as session:
         results = import_procedures(session, loaded.items())
         session.commit()
         for version, new in results:
@@ -87,8 +83,8 @@ def _analysis_of(target: str, rules: list[str] | None) -> ProcedureAnalysis:
     settings = get_settings()
     sources = load_data_sources(settings.data_sources_file)
     path = Path(target)
-    if path.exists():
-        (procedure,) = load_procedures([path], sources).values()
+    if path.is_file():
+        (procedure,) = _load_valid([path]).values()
         G = to_graph(procedure)
     else:
         with Session(make_engine(settings.database_url)) as session:
