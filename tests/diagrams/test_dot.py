@@ -12,11 +12,12 @@ import pytest
 from diagrams.figures import before_after_dot, write_diagrams
 from diagrams.render import render
 from diagrams.site import SiteEntry, write_site
+from models.files import load_data_sources, load_procedure
 from models.graph import to_graph
 from models.procedure import Procedure
 from rules import RuleContext, get_rules
-from tests.conftest import minimal_procedure
-from tthc.pipeline import ProcedureAnalysis, analyze
+from tests.conftest import CATALOG, minimal_procedure
+from tthc.pipeline import ProcedureAnalysis, analyze, rule_context
 
 GOLDEN = Path(__file__).parent / "golden"
 CONTEXT = RuleContext(frozenset({"population_db"}), {"population_db": "CSDL dân cư"})
@@ -39,11 +40,21 @@ def _hostile_analysis() -> ProcedureAnalysis:
     return analyze(to_graph(Procedure.model_validate(document)), get_rules(), CONTEXT)
 
 
+def _birth_registration() -> ProcedureAnalysis:
+    sources = load_data_sources(CATALOG / "data_sources.yaml")
+    procedure = load_procedure(
+        Path(__file__).parent / "fixtures" / "birth-registration.yaml", sources
+    )
+    return analyze(to_graph(procedure), get_rules(), rule_context(sources))
+
+
 @pytest.mark.parametrize("moment", ["before", "after"])
-def test_dot_source_matches_golden(moment: str) -> None:
-    before, after = before_after_dot(_analysis())
+@pytest.mark.parametrize("name", ["minimal", "birth-registration"])
+def test_dot_source_matches_golden(name: str, moment: str) -> None:
+    analysis = _analysis() if name == "minimal" else _birth_registration()
+    before, after = before_after_dot(analysis)
     source = before if moment == "before" else after
-    golden = GOLDEN / f"minimal-{moment}.dot"
+    golden = GOLDEN / f"{name}-{moment}.dot"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(source, "utf-8")
     assert source == golden.read_text("utf-8")
