@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from rules.base import Change, Proposal, Rule, RuleContext
+from rules.CH01 import OnlineSubmission
+from rules.CH02 import OnlinePayment
+from rules.CH03 import ElectronicResult
 from rules.DO01 import DocumentHeldBySource
 from rules.DO02 import AutomaticLookup
 from rules.ST01 import PassThroughTransfer
@@ -10,7 +13,7 @@ from rules.ST02 import SameActorMerge
 
 __all__ = ["RULES_VERSION", "Change", "Proposal", "Rule", "RuleContext", "get_rules"]
 
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 """Bump when a rule's behaviour changes, so stored analyses are redone."""
 
 
@@ -20,6 +23,9 @@ def get_rules(select: list[str] | None = None) -> list[Rule]:
         PassThroughTransfer(),
         DocumentHeldBySource(),
         AutomaticLookup(),
+        OnlineSubmission(),
+        OnlinePayment(),
+        ElectronicResult(),
         SameActorMerge(),
     ]
     if select is None:

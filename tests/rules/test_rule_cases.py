@@ -1,8 +1,9 @@
 """Runs each rule's cases (tests/rules/cases/<CODE>.yml), sqlfluff-style.
 
-A step is written "id actor kind [mandatory] [documents=a,b] [uses=a,b]" (one
-hour each); a flow "from -> to" or "from -> to: probability". A case either
-must `pass` untouched, or must become exactly `after`.
+A step is written "id actor kind [mandatory] [channel=c] [documents=a,b]
+[uses=a,b]" (one hour each); a flow "from -> to" or "from -> to: probability";
+`header` overrides header fields. A case either must `pass` untouched, or must
+become exactly `after`.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def _step(text: str) -> dict[str, Any]:
             step.update(mandatory=True, legal_basis="Điều 1")
         else:
             key, _, values = item.partition("=")
-            step[key] = values.split(",")
+            step[key] = values.split(",") if key in ("documents", "uses") else values
     return step
 
 
@@ -67,6 +68,7 @@ def _graph(case: dict[str, Any]) -> ProcedureGraph:
             "documents": documents,
             "steps": [_step(s) for s in case["steps"]],
             "flows": [_flow(f) for f in case["flows"]],
+            **case.get("header", {}),
         }
     )
     return to_graph(procedure)
@@ -106,6 +108,8 @@ def test_rule_case(code: str, case: dict[str, Any]) -> None:
         assert submitted == expected["documents"]
     for step, actor in expected.get("actors", {}).items():
         assert after.graph["actors"][after.nodes[step]["actor"]]["kind"] == actor
+    for step, channel in expected.get("channels", {}).items():
+        assert after.nodes[step]["channel"] == channel
     for step, hours in expected.get("hours", {}).items():
         assert after.nodes[step]["hours"] == hours
     assert reengineer(after, get_rules([code]), CONTEXT).changes == (), "not at a fixed point"

@@ -1,0 +1,41 @@
+"""Shared by the channel rules: move a step to another channel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from models.graph import ProcedureGraph, copy_graph
+from models.procedure import Channel, StepKind
+from rules.base import Change, Proposal, Rule
+
+__all__ = ["ChannelRule", "move_to_channel"]
+
+
+def move_to_channel(G: ProcedureGraph, node: str, channel: Channel) -> ProcedureGraph:
+    """Return a copy of `G` where step `node` is done through `channel`."""
+    H = copy_graph(G)
+    H.nodes[node]["channel"] = channel.value
+    return H
+
+
+class ChannelRule(Rule):
+    """Base of the rules that take an in-person step of some kinds to another channel."""
+
+    kinds: frozenset[StepKind]
+
+    def _proposals(self, G: ProcedureGraph, channel: Channel) -> Iterable[Proposal]:
+        for node, attrs in G.nodes(data=True):
+            if (
+                attrs["channel"] != Channel.in_person
+                or attrs["kind"] not in self.kinds
+                or attrs["mandatory"]
+            ):
+                continue
+            change = Change(
+                rule=self.code,
+                steps=(node,),
+                reason=f"{self.reason} («{attrs['name']}»).",
+                reason_en=f"{self.reason_en} (“{attrs['name']}”).",
+            )
+            yield Proposal(change, partial(move_to_channel, node=node, channel=channel))
