@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from models.graph import ProcedureGraph, copy_graph, submitted_documents
-from rules.base import Change, Proposal, Rule, RuleContext
+from rules.base import Proposal, Rule, RuleContext
 
 __all__ = ["DocumentHeldBySource", "reuse_document"]
 
@@ -38,12 +38,11 @@ class DocumentHeldBySource(Rule):
                 continue
             steps = tuple(n for n, docs in G.nodes(data="documents") if doc_id in docs)
             source_name = context.source_name(source)
-            change = Change(
-                rule=self.code,
-                steps=steps,
+            change = self.change(
+                steps,
+                f"«{doc['name']}» có trong {source_name}",
+                f"“{doc['name']}” is in {source_name}",
                 documents=(doc_id,),
-                reason=f"{self.reason} («{doc['name']}» có trong {source_name}).",
-                reason_en=f"{self.reason_en} (“{doc['name']}” is in {source_name}).",
             )
             proposals.append(Proposal(change, partial(reuse_document, document=doc_id)))
         return proposals

@@ -6,7 +6,7 @@ from functools import partial
 
 from models.graph import ProcedureGraph, copy_graph, submitted_documents
 from models.procedure import ActorKind, Channel, StepKind
-from rules.base import Change, Proposal, Rule, RuleContext
+from rules.base import Proposal, Rule, RuleContext
 
 __all__ = ["SYSTEM_ACTOR", "AutomaticLookup", "automate_lookup"]
 
@@ -51,12 +51,11 @@ class AutomaticLookup(Rule):
             ):
                 continue
             sources = sorted({context.source_name(documents[doc]["held_by"]) for doc in uses})
-            change = Change(
-                rule=self.code,
-                steps=(node,),
+            change = self.change(
+                (node,),
+                f"«{attrs['name']}»: {', '.join(sources)}",
+                f"“{attrs['name']}”: {', '.join(sources)}",
                 documents=tuple(uses),
-                reason=f"{self.reason} («{attrs['name']}»: {', '.join(sources)}).",
-                reason_en=f"{self.reason_en} (“{attrs['name']}”: {', '.join(sources)}).",
             )
             proposals.append(Proposal(change, partial(automate_lookup, node=node)))
         return proposals

@@ -6,7 +6,7 @@ from functools import partial
 
 from models.graph import ProcedureGraph, copy_graph
 from models.procedure import StepKind
-from rules.base import Change, Proposal, Rule, RuleContext
+from rules.base import Proposal, Rule, RuleContext
 
 __all__ = ["PassThroughTransfer", "bypass"]
 
@@ -41,13 +41,7 @@ class PassThroughTransfer(Rule):
         for node, attrs in G.nodes(data=True):
             if not _is_pass_through(G, node, attrs):
                 continue
-            change = Change(
-                rule=self.code,
-                steps=(node,),
-                reason=f"{self.reason} («{attrs['name']}»).",
-                reason_en=f"{self.reason_en} (“{attrs['name']}”).",
-                removed_steps=(node,),
-            )
+            change = self.step_change(node, attrs["name"], removed_steps=(node,))
             proposals.append(Proposal(change, partial(bypass, node=node)))
         return proposals
 

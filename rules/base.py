@@ -64,6 +64,29 @@ class Rule:
     """Why, in one sentence, in Vietnamese."""
     reason_en: ClassVar[str]
 
+    def change(
+        self,
+        steps: tuple[str, ...],
+        detail: str,
+        detail_en: str | None = None,
+        *,
+        documents: tuple[str, ...] = (),
+        removed_steps: tuple[str, ...] = (),
+    ) -> Change:
+        """A change by this rule; its reasons end with `detail` (and `detail_en` in English)."""
+        return Change(
+            rule=self.code,
+            steps=steps,
+            reason=f"{self.reason} ({detail}).",
+            reason_en=f"{self.reason_en} ({detail if detail_en is None else detail_en}).",
+            documents=documents,
+            removed_steps=removed_steps,
+        )
+
+    def step_change(self, node: str, name: str, *, removed_steps: tuple[str, ...] = ()) -> Change:
+        """A change of step `node`, its reasons naming the step."""
+        return self.change((node,), f"«{name}»", f"“{name}”", removed_steps=removed_steps)
+
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         """Return the changes this rule proposes on `G`, without changing it."""
         raise NotImplementedError

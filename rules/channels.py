@@ -7,7 +7,7 @@ from functools import partial
 
 from models.graph import ProcedureGraph, copy_graph
 from models.procedure import Channel, StepKind
-from rules.base import Change, Proposal, Rule
+from rules.base import Proposal, Rule
 
 __all__ = ["ChannelRule", "move_to_channel"]
 
@@ -32,10 +32,5 @@ class ChannelRule(Rule):
                 or attrs["mandatory"]
             ):
                 continue
-            change = Change(
-                rule=self.code,
-                steps=(node,),
-                reason=f"{self.reason} («{attrs['name']}»).",
-                reason_en=f"{self.reason_en} (“{attrs['name']}”).",
-            )
+            change = self.step_change(node, attrs["name"])
             yield Proposal(change, partial(move_to_channel, node=node, channel=channel))
