@@ -21,7 +21,7 @@ from models.files import find_procedure_files, load_data_sources, load_procedure
 from models.graph import graph_from_json
 from models.procedure import Procedure
 from models.store import ProcedureVersion, make_engine
-from rules import RULES_VERSION, get_rules
+from rules import RULES_VERSION, RuleContext, get_rules
 from tthc.pipeline import (
     ProcedureAnalysis,
     analyze,
@@ -39,11 +39,18 @@ BATCH_SIZE = 250
 
 
 @task(cache_policy=NONE)
-def load_catalog(paths: list[str], data_sources_file: str) -> list[tuple[str, Procedure]]:
-    """Read and validate every procedure file; one invalid file stops the run."""
+def load_catalog(
+    paths: list[str], data_sources_file: str
+) -> tuple[list[tuple[str, Procedure]], RuleContext]:
+    """Read the data-source registry and validate every procedure file against it.
+
+    One invalid file stops the run. The registry, read once here, is the
+    context of the whole run.
+    """
     sources = load_data_sources(Path(data_sources_file))
     files = find_procedure_files(Path(p) for p in paths)
-    return [(str(path), p) for path, p in load_procedures(files, sources).items()]
+    procedures = [(str(path), p) for path, p in load_procedures(files, sources).items()]
+    return procedures, rule_context(sources)
 
 
 @task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
@@ -58,10 +65,9 @@ def import_catalog(database_url: str, procedures: list[tuple[str, Procedure]]) -
 
 @task(cache_policy=NONE)
 def analyze_batch(
-    database_url: str, version_ids: list[int], data_sources_file: str, rules: list[str] | None
+    database_url: str, version_ids: list[int], context: RuleContext, rules: list[str] | None
 ) -> list[tuple[int, ProcedureAnalysis]]:
     """Re-engineer a batch of stored as-is versions (pure work, no writes)."""
-    context = rule_context(load_data_sources(Path(data_sources_file)))
     selected = get_rules(rules)
     with Session(make_engine(database_url)) as session:
         graphs = [(vid, session.get_one(ProcedureVersion, vid).graph) for vid in version_ids]
@@ -70,10 +76,10 @@ def analyze_batch(
 
 @task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
 def store_analyses(
-    database_url: str, analyses: list[tuple[int, ProcedureAnalysis]], data_sources_file: str
+    database_url: str, analyses: list[tuple[int, ProcedureAnalysis]], context: RuleContext
 ) -> int:
     """Store proposed versions and analyses not stored yet; return how many are new."""
-    ctx_hash = context_hash(rule_context(load_data_sources(Path(data_sources_file))))
+    ctx_hash = context_hash(context)
     new = 0
     with Session(make_engine(database_url)) as session:
         for vid, analysis in analyses:
@@ -129,11 +135,11 @@ def reengineer_catalog(
     url = settings.database_url
     sources_file = str(settings.data_sources_file)
     target = out_dir or str(settings.out_dir)
-    procedures = load_catalog(paths or [str(settings.catalog_dir)], sources_file)
+    procedures, context = load_catalog(paths or [str(settings.catalog_dir)], sources_file)
     version_ids = import_catalog(url, procedures)
     batches = [version_ids[i : i + BATCH_SIZE] for i in range(0, len(version_ids), BATCH_SIZE)]
-    analyses = [a for batch in batches for a in analyze_batch(url, batch, sources_file, rules)]
-    new_analyses = store_analyses(url, analyses, sources_file)
+    analyses = [a for batch in batches for a in analyze_batch(url, batch, context, rules)]
+    new_analyses = store_analyses(url, analyses, context)
     entries = [
         e
         for i in range(0, len(analyses), BATCH_SIZE)
