@@ -1,8 +1,8 @@
 """Conversion between a `Procedure` and a `networkx.DiGraph` (the procedure graph).
 
 The graph carries the header, actors and documents in ``G.graph``; one node per
-step (attributes: name, actor, kind, channel, hours, documents, uses, mandatory,
-legal_basis); one edge per flow (attributes: when, probability).
+step (attributes: name, actor, kind, channel, hours, documents, uses, produces,
+mandatory, legal_basis); one edge per flow (attributes: when, probability).
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ def to_graph(procedure: Procedure) -> ProcedureGraph:
             hours=step.duration_hours,
             documents=list(step.documents),
             uses=list(step.uses),
+            produces=list(step.produces),
             mandatory=step.mandatory,
             legal_basis=step.legal_basis,
         )
@@ -84,6 +85,7 @@ def from_graph(G: ProcedureGraph) -> Procedure:
             "hours": attrs["hours"],
             "documents": attrs["documents"],
             "uses": attrs["uses"],
+            "produces": attrs["produces"],
             "mandatory": attrs["mandatory"],
             "legal_basis": attrs["legal_basis"],
         }

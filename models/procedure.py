@@ -108,6 +108,8 @@ class Step(_Strict):
     """Documents the applicant submits at this step."""
     uses: list[str] = Field(default_factory=list)
     """Documents this step reads or verifies."""
+    produces: list[str] = Field(default_factory=list)
+    """Documents or decisions this step writes (an appraisal report, a signed decision)."""
     mandatory: bool = False
     legal_basis: str | None = None
 

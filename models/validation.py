@@ -72,7 +72,7 @@ def _reference_problems(
                     "or add it under `actors`",
                 )
             )
-        for field in ("documents", "uses"):
+        for field in ("documents", "uses", "produces"):
             for doc in attrs[field]:
                 if doc not in documents:
                     problems.append(
@@ -210,6 +210,8 @@ def _block_problems(G: ProcedureGraph, file: str, start: str) -> list[Problem]:
                         "to one `join` step",
                     )
                 )
+            else:
+                problems += _branch_problems(G, file, node, closing)
         elif kind is StepKind.join_:
             opening = dominators.get(node)
             if opening is None or G.nodes[opening]["kind"] != StepKind.parallel:
@@ -222,6 +224,41 @@ def _block_problems(G: ProcedureGraph, file: str, start: str) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _branch_problems(G: ProcedureGraph, file: str, split: str, join: str) -> list[Problem]:
+    """Each branch of a block runs on its own and reaches the join by exactly one flow.
+
+    Otherwise the join waits for a branch that never comes (deadlock) or one
+    branch reaches it twice (lack of synchronisation).
+    """
+    where = f"step '{split}'"
+    seen: set[str] = set()
+    for first in G.successors(split):
+        if first == join:
+            continue
+        branch = {first}
+        stack = [first]
+        while stack:
+            for succ in G.successors(stack.pop()):
+                if succ != join and succ not in branch:
+                    branch.add(succ)
+                    stack.append(succ)
+        entries = {u for v in branch for u in G.predecessors(v) if u not in branch}
+        arrivals = sum(1 for v in branch if G.has_edge(v, join))
+        if branch & seen or entries != {split} or arrivals != 1:
+            return [
+                Problem(
+                    file,
+                    where,
+                    f"the branch from '{first}' is not a branch of its own between this "
+                    f"`parallel` and the `join` '{join}': each branch must start at the split, "
+                    "stay apart from the other branches, and reach the join by exactly one "
+                    "flow (close an exclusive choice inside a branch before the join)",
+                )
+            ]
+        seen |= branch
+    return []
 
 
 def _ids(mapping: Mapping[str, object]) -> str:

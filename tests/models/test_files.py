@@ -32,6 +32,25 @@ def _add_decision(doc: dict[str, Any], p_ok: float, p_back: float) -> None:
     ]
 
 
+def _two_arrivals_from_one_branch(doc: dict[str, Any]) -> None:
+    """transfer splits into a direct branch and a choice x whose two ends both reach the join."""
+    _step(doc, "transfer").update(kind="parallel", hours=0)
+    doc["steps"] += [
+        {"id": "x", "name": "X", "actor": "desk", "kind": "decide"},
+        {"id": "y", "name": "Y", "actor": "desk", "kind": "check"},
+        {"id": "j", "name": "J", "actor": "desk", "kind": "join"},
+    ]
+    doc["flows"].remove({"from": "transfer", "to": "sign"})
+    doc["flows"] += [
+        {"from": "transfer", "to": "j"},
+        {"from": "transfer", "to": "x"},
+        {"from": "x", "to": "j", "probability": 0.5},
+        {"from": "x", "to": "y", "probability": 0.5},
+        {"from": "y", "to": "j"},
+        {"from": "j", "to": "sign"},
+    ]
+
+
 def _trap_the_rework_loop(doc: dict[str, Any]) -> None:
     _add_decision(doc, 0.8, 0.2)
     doc["steps"].append({"id": "more2", "name": "Y", "actor": "desk", "kind": "check"})
@@ -118,6 +137,10 @@ BAD: dict[str, tuple[Mutation, list[tuple[str, str]]]] = {
             d["flows"].append({"from": "transfer", "to": "return"}),
         ),
         [("step 'transfer'", "never joined")],
+    ),
+    "branch reaches its join twice": (
+        _two_arrivals_from_one_branch,
+        [("step 'transfer'", "the branch from 'x' is not a branch of its own")],
     ),
     "unknown field": (
         lambda d: _step(d, "sign").update(signer="chairman"),
