@@ -7,7 +7,6 @@ mandatory, legal_basis); one edge per flow (attributes: when, probability).
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from typing import Any, TypeAlias
@@ -17,6 +16,7 @@ import networkx as nx
 from models.procedure import GATEWAY_KINDS, Procedure, StepKind
 
 __all__ = [
+    "END",
     "ProcedureGraph",
     "content_hash",
     "copy_graph",
@@ -24,6 +24,7 @@ __all__ = [
     "graph_from_json",
     "graph_to_json",
     "is_gateway",
+    "post_dominators",
     "submitted_documents",
     "tasks",
     "to_graph",
@@ -31,6 +32,9 @@ __all__ = [
 
 ProcedureGraph: TypeAlias = "nx.DiGraph[str]"
 """A procedure as a graph: nodes are step ids."""
+
+END = "\x00end"
+"""The virtual node after every end step, for post-dominators."""
 
 _HEADER_FIELDS = (
     "code",
@@ -132,15 +136,34 @@ def submitted_documents(G: ProcedureGraph) -> set[str]:
     return {doc for node in G for doc in G.nodes[node]["documents"]}
 
 
+def post_dominators(G: ProcedureGraph) -> dict[str, str]:
+    """The immediate post-dominator of each step: where every path from it must pass.
+
+    Steps whose paths meet only at the end map to `END`.
+    """
+    reverse: ProcedureGraph = nx.DiGraph()
+    reverse.add_nodes_from(G)
+    reverse.add_edges_from((v, u) for u, v in G.edges)
+    reverse.add_edges_from((END, node) for node in G if G.out_degree(node) == 0)
+    return nx.immediate_dominators(reverse, END)
+
+
 def tasks(G: ProcedureGraph) -> list[str]:
     """The steps of `G` that do work, in graph order."""
     return [node for node in G if not is_gateway(G, node)]
 
 
 def copy_graph(G: ProcedureGraph) -> ProcedureGraph:
-    """Return a copy of `G` that shares no mutable attribute with it."""
+    """Return a copy of `G` that a rule may change freely.
+
+    Node and edge attributes, their lists, and the `actors` and `documents`
+    mappings are copied; the entries of those mappings and the header are
+    shared, and no rule changes them in place.
+    """
     H: ProcedureGraph = nx.DiGraph()
-    H.graph.update(copy.deepcopy(G.graph))
+    H.graph.update(G.graph)
+    H.graph["actors"] = dict(G.graph["actors"])
+    H.graph["documents"] = dict(G.graph["documents"])
     H.add_nodes_from(
         (
             node,

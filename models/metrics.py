@@ -7,10 +7,25 @@ from collections.abc import Iterator
 import networkx as nx
 from pydantic import BaseModel
 
-from models.graph import ProcedureGraph, is_gateway, submitted_documents, tasks
+from models.graph import (
+    ProcedureGraph,
+    is_gateway,
+    post_dominators,
+    submitted_documents,
+    tasks,
+)
 from models.procedure import HOURS_PER_DAY, ActorKind, Channel, StepKind
 
-__all__ = ["Metrics", "expected_hours", "handoffs", "measure", "visits"]
+__all__ = [
+    "Metrics",
+    "expected_hours",
+    "handoffs",
+    "is_person_task",
+    "is_visit",
+    "measure",
+    "next_tasks",
+    "visits",
+]
 
 _FACE_TO_FACE = frozenset({StepKind.receive, StepKind.pay, StepKind.return_})
 
@@ -21,7 +36,7 @@ class Metrics(BaseModel):
     steps: int
     """Steps that do work (gateways not counted)."""
     handoffs: int
-    """Flows from one person's step to another's (through gateways and automatic steps)."""
+    """People's steps that start with work another person handed over."""
     visits: int
     """Trips the applicant makes in person; in-person steps in a row are one trip."""
     documents: int
@@ -41,30 +56,38 @@ def measure(G: ProcedureGraph) -> Metrics:
     )
 
 
-def _is_person_task(G: ProcedureGraph, node: str) -> bool:
+def is_person_task(G: ProcedureGraph, node: str) -> bool:
+    """Whether `node` is work a person does (not a gateway, not the system)."""
     actor = G.graph["actors"].get(G.nodes[node]["actor"], {})
     return not is_gateway(G, node) and actor.get("kind") != ActorKind.system
 
 
-def _next_tasks(G: ProcedureGraph, node: str) -> Iterator[str]:
-    """The people's tasks that follow `node`, looking through gateways and automatic steps."""
+def next_tasks(G: ProcedureGraph, node: str, *, backwards: bool = False) -> Iterator[str]:
+    """The people's tasks that follow `node` (or precede it, `backwards`).
+
+    Gateways and automatic steps are looked through.
+    """
+    neighbours = G.predecessors if backwards else G.successors
     seen: set[str] = set()
-    stack = list(G.successors(node))
+    stack = list(neighbours(node))
     while stack:
-        succ = stack.pop()
-        if succ in seen:
+        other = stack.pop()
+        if other in seen:
             continue
-        seen.add(succ)
-        if _is_person_task(G, succ):
-            yield succ
+        seen.add(other)
+        if is_person_task(G, other):
+            yield other
         else:
-            stack.extend(G.successors(succ))
+            stack.extend(neighbours(other))
 
 
 def handoffs(G: ProcedureGraph) -> int:
-    """Count the task-to-task connections where the work changes hands between people.
+    """Count the people's steps that start with work another person handed over.
 
-    Gateways and the system's automatic steps are looked through.
+    Gateways and the system's automatic steps are looked through. A step that
+    gathers the branches of a parallel block receives one hand-off, as does a
+    step that several exclusive branches lead to: each run hands it the work
+    once.
 
     >>> G = nx.DiGraph(actors={"x": {"kind": "applicant"}, "y": {"kind": "one_stop"}})
     >>> G.add_nodes_from([("a", {"actor": "x", "kind": "submit"}),
@@ -77,13 +100,13 @@ def handoffs(G: ProcedureGraph) -> int:
     return sum(
         1
         for node in G
-        if _is_person_task(G, node)
-        for nxt in _next_tasks(G, node)
-        if actor[nxt] != actor[node]
+        if is_person_task(G, node)
+        and any(actor[prev] != actor[node] for prev in next_tasks(G, node, backwards=True))
     )
 
 
-def _is_visit(G: ProcedureGraph, node: str) -> bool:
+def is_visit(G: ProcedureGraph, node: str) -> bool:
+    """Whether step `node` brings the applicant to an office in person."""
     attrs = G.nodes[node]
     if attrs["channel"] != Channel.in_person or is_gateway(G, node):
         return False
@@ -96,8 +119,8 @@ def visits(G: ProcedureGraph) -> int:
     return sum(
         1
         for node in G
-        if _is_visit(G, node)
-        and not (G.in_degree(node) > 0 and all(_is_visit(G, pred) for pred in G.predecessors(node)))
+        if is_visit(G, node)
+        and not (G.in_degree(node) > 0 and all(is_visit(G, pred) for pred in G.predecessors(node)))
     )
 
 
@@ -121,7 +144,7 @@ def _collapse_parallel_blocks(G: ProcedureGraph) -> ProcedureGraph:
         splits = [n for n in H if H.nodes[n]["kind"] == StepKind.parallel]
         if not splits:
             return H
-        closing = _post_dominators(H)
+        closing = post_dominators(H)
         blocks = {split: _block(H, split, closing[split]) for split in splits}
         split = next(s for s in splits if not any(o in blocks[s] for o in splits if o != s))
         join = closing[split]
@@ -139,13 +162,6 @@ def _collapse_parallel_blocks(G: ProcedureGraph) -> ProcedureGraph:
         H.remove_nodes_from(inner | {join})
         H.nodes[split].update(hours=block_hours, kind=StepKind.wait.value)
         H.add_edges_from((split, v, a) for v, a in after)
-
-
-def _post_dominators(H: ProcedureGraph) -> dict[str, str]:
-    end = "\x00end"
-    reverse = H.reverse(copy=True)
-    reverse.add_edges_from((end, n) for n in H if H.out_degree(n) == 0)
-    return nx.immediate_dominators(reverse, end)
 
 
 def _block(H: ProcedureGraph, split: str, join: str) -> set[str]:

@@ -7,13 +7,12 @@ from collections.abc import Mapping
 import networkx as nx
 
 from models.errors import Problem
-from models.graph import ProcedureGraph
+from models.graph import END, ProcedureGraph, post_dominators
 from models.procedure import DataSource, StepKind
 
-__all__ = ["PROBABILITY_TOLERANCE", "validate_graph"]
+__all__ = ["PROBABILITY_TOLERANCE", "reference_problems", "validate_graph"]
 
 PROBABILITY_TOLERANCE = 1e-6
-_END = "\x00end"
 
 
 def validate_graph(
@@ -24,7 +23,7 @@ def validate_graph(
     `file` names the source in messages; `sources`, when given, is the registry
     of data sources that ``held_by`` must name.
     """
-    problems = _reference_problems(G, file, sources)
+    problems = reference_problems(G, file, sources)
     problems += _routing_problems(G, file)
     starts = [node for node in G if G.in_degree(node) == 0]
     if not starts:
@@ -55,9 +54,10 @@ def validate_graph(
     return problems
 
 
-def _reference_problems(
-    G: ProcedureGraph, file: str, sources: Mapping[str, DataSource] | None
+def reference_problems(
+    G: ProcedureGraph, file: str, sources: Mapping[str, DataSource] | None = None
 ) -> list[Problem]:
+    """The problems of what `G` names: actors, documents, data sources, legal bases."""
     problems: list[Problem] = []
     actors = G.graph["actors"]
     documents = G.graph["documents"]
@@ -194,14 +194,12 @@ def _block_problems(G: ProcedureGraph, file: str, start: str) -> list[Problem]:
     """Each `parallel` must close at a `join`, and each `join` open at a `parallel`."""
     problems: list[Problem] = []
     dominators = nx.immediate_dominators(G, start)
-    reverse = G.reverse(copy=True)
-    reverse.add_edges_from((_END, node) for node in G if G.out_degree(node) == 0)
-    post_dominators = nx.immediate_dominators(reverse, _END)
+    closings = post_dominators(G)
     for node, attrs in G.nodes(data=True):
         kind = StepKind(attrs["kind"])
         if kind is StepKind.parallel:
-            closing = post_dominators.get(node, _END)
-            if closing == _END or G.nodes[closing]["kind"] != StepKind.join_:
+            closing = closings.get(node, END)
+            if closing == END or G.nodes[closing]["kind"] != StepKind.join_:
                 problems.append(
                     Problem(
                         file,

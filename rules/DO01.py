@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from models.graph import ProcedureGraph, copy_graph, submitted_documents
-from rules.base import Proposal, Rule, RuleContext
+from rules.base import Effect, Proposal, Rule, RuleContext
 
 __all__ = ["DocumentHeldBySource", "reuse_document"]
 
@@ -43,6 +43,7 @@ class DocumentHeldBySource(Rule):
                 f"«{doc['name']}» có trong {source_name}",
                 f"“{doc['name']}” is in {source_name}",
                 documents=(doc_id,),
+                effect=Effect(documents=1),
             )
             proposals.append(Proposal(change, partial(reuse_document, document=doc_id)))
         return proposals

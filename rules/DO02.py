@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from functools import partial
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from models.graph import ProcedureGraph, copy_graph, submitted_documents
 from models.procedure import ActorKind, Channel, StepKind
-from rules.base import Proposal, Rule, RuleContext
+from rules.base import Effect, Proposal, Rule, RuleContext
 
 __all__ = ["SYSTEM_ACTOR", "AutomaticLookup", "automate_lookup"]
 
@@ -23,14 +25,22 @@ class AutomaticLookup(Rule):
 
     **Best practice**: once those documents are no longer submitted (DO01), the
     one-stop system looks the data up in the connected database as the dossier
-    arrives; no one waits for it. Checks the law requires stay with their actor.
+    arrives; no one waits for it. Checks the law requires stay with their actor;
+    a check of papers that can simply go is removed by DO03 first.
     """
+
+    class Params(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        lookup_hours: float = Field(default=0.0, ge=0, le=8)
+        """How long the automatic look-up takes, in working hours."""
 
     code = "DO02"
     name = "documents.automatic_lookup"
     groups = ("documents", "steps")
     reason = "Chuyển bước đối chiếu giấy tờ thành tra cứu tự động trên cơ sở dữ liệu đã kết nối"
     reason_en = "Turn the manual check of documents into an automatic look-up in the database"
+
+    params: Params
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         documents = G.graph["documents"]
@@ -56,12 +66,14 @@ class AutomaticLookup(Rule):
                 f"«{attrs['name']}»: {', '.join(sources)}",
                 f"“{attrs['name']}”: {', '.join(sources)}",
                 documents=tuple(uses),
+                effect=Effect(hours=attrs["hours"] - self.params.lookup_hours),
             )
-            proposals.append(Proposal(change, partial(automate_lookup, node=node)))
+            lookup = partial(automate_lookup, node=node, hours=self.params.lookup_hours)
+            proposals.append(Proposal(change, lookup))
         return proposals
 
 
-def automate_lookup(G: ProcedureGraph, node: str) -> ProcedureGraph:
+def automate_lookup(G: ProcedureGraph, node: str, hours: float) -> ProcedureGraph:
     """Return a copy of `G` where the system does `node` at once, as a look-up."""
     H = copy_graph(G)
     actors = H.graph["actors"]
@@ -76,7 +88,7 @@ def automate_lookup(G: ProcedureGraph, node: str) -> ProcedureGraph:
         actor=system,
         kind=StepKind.verify.value,
         channel=Channel.internal.value,
-        hours=0.0,
+        hours=min(hours, attrs["hours"]),
         name=f"Tra cứu tự động: {attrs['name']}",
     )
     return H

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from models.graph import ProcedureGraph, copy_graph
+from models.graph import ProcedureGraph
 from models.procedure import StepKind
 from rules.base import Proposal, Rule, RuleContext
+from rules.structure import remove_step
 
-__all__ = ["PassThroughTransfer", "bypass"]
+__all__ = ["PassThroughTransfer"]
 
 
 class PassThroughTransfer(Rule):
@@ -41,8 +42,7 @@ class PassThroughTransfer(Rule):
         for node, attrs in G.nodes(data=True):
             if not _is_pass_through(G, node, attrs):
                 continue
-            change = self.step_change(node, attrs["name"], removed_steps=(node,))
-            proposals.append(Proposal(change, partial(bypass, node=node)))
+            proposals.append(Proposal(self.removal(G, node), partial(remove_step, node=node)))
         return proposals
 
 
@@ -56,25 +56,3 @@ def _is_pass_through(G: ProcedureGraph, node: str, attrs: dict[str, object]) -> 
     (pred,) = G.predecessors(node)
     (succ,) = G.successors(node)
     return pred != node and succ != node and pred != succ
-
-
-def bypass(G: ProcedureGraph, node: str) -> ProcedureGraph:
-    """Return a copy of `G` without `node`, its one predecessor linked to its one successor.
-
-    The predecessor's flow keeps its label and probability; if the predecessor
-    already flows to the successor, the two branches become one.
-    """
-    H = copy_graph(G)
-    (pred,) = H.predecessors(node)
-    (succ,) = H.successors(node)
-    incoming = H.edges[pred, node]
-    H.remove_node(node)
-    if H.has_edge(pred, succ):
-        existing = H.edges[pred, succ]
-        if existing.get("probability") is not None:
-            existing["probability"] += incoming.get("probability") or 0.0
-        labels = [w for w in (existing.get("when"), incoming.get("when")) if w]
-        existing["when"] = " / ".join(labels) or None
-    else:
-        H.add_edge(pred, succ, **incoming)
-    return H

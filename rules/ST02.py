@@ -6,7 +6,7 @@ from functools import partial
 
 from models.graph import ProcedureGraph, copy_graph, is_gateway
 from models.procedure import Channel, StepKind
-from rules.base import Proposal, Rule, RuleContext
+from rules.base import Effect, Proposal, Rule, RuleContext
 
 __all__ = ["SameActorMerge", "merge_steps"]
 
@@ -43,7 +43,7 @@ class SameActorMerge(Rule):
             if not _mergeable(G, first, second):
                 continue
             names = f"«{G.nodes[first]['name']}» + «{G.nodes[second]['name']}»"
-            change = self.change((first, second), names, removed_steps=(second,))
+            change = self.change((first, second), names, effect=Effect(steps=1))
             proposals.append(Proposal(change, partial(merge_steps, first=first, second=second)))
         return proposals
 

@@ -2,36 +2,79 @@
 
 from __future__ import annotations
 
-from rules.base import Change, Proposal, Rule, RuleContext
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from rules.base import Change, Effect, Proposal, Rule, RuleContext
 from rules.CH01 import OnlineSubmission
 from rules.CH02 import OnlinePayment
 from rules.CH03 import ElectronicResult
 from rules.DO01 import DocumentHeldBySource
 from rules.DO02 import AutomaticLookup
+from rules.DO03 import NothingLeftToCheck
+from rules.FL01 import SingleBranchDecision
+from rules.FL02 import NeverRunSteps
 from rules.ST01 import PassThroughTransfer
 from rules.ST02 import SameActorMerge
+from rules.ST03 import DuplicateCheck
+from rules.ST04 import SuccessiveApprovals
+from rules.ST05 import ParallelIndependentSteps
 
-__all__ = ["RULES_VERSION", "Change", "Proposal", "Rule", "RuleContext", "get_rules"]
+__all__ = [
+    "CATALOGUE",
+    "RULES_VERSION",
+    "Change",
+    "Effect",
+    "Proposal",
+    "Rule",
+    "RuleContext",
+    "get_rules",
+]
 
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 """Bump when a rule's behaviour changes, so stored analyses are redone."""
 
 
-def get_rules(select: list[str] | None = None) -> list[Rule]:
-    """Return the rules in the order the engine asks them, optionally only codes or groups."""
-    rules: list[Rule] = [
-        PassThroughTransfer(),
-        DocumentHeldBySource(),
-        AutomaticLookup(),
-        OnlineSubmission(),
-        OnlinePayment(),
-        ElectronicResult(),
-        SameActorMerge(),
-    ]
-    if select is None:
-        return rules
-    unknown = set(select) - {r.code for r in rules} - {g for r in rules for g in r.groups}
+CATALOGUE: tuple[type[Rule], ...] = (
+    NeverRunSteps,
+    SingleBranchDecision,
+    PassThroughTransfer,
+    DocumentHeldBySource,
+    NothingLeftToCheck,
+    AutomaticLookup,
+    DuplicateCheck,
+    SuccessiveApprovals,
+    OnlineSubmission,
+    OnlinePayment,
+    ElectronicResult,
+    SameActorMerge,
+    ParallelIndependentSteps,
+)
+"""Every rule, in the order the engine asks them."""
+
+
+def get_rules(
+    select: Collection[str] | None = None,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[Rule]:
+    """Return the catalogue's rules, optionally only some codes or groups, with parameters.
+
+    `params` maps a rule code to its parameters; the others keep their defaults.
+
+    >>> [rule.code for rule in get_rules(["flow"])]
+    ['FL02', 'FL01']
+    >>> get_rules(["ST05"], {"ST05": {"include_mandatory": True}})[0].params.include_mandatory
+    True
+    """
+    params = params or {}
+    codes = {rule.code for rule in CATALOGUE}
+    known = ", ".join(sorted(codes | {g for rule in CATALOGUE for g in rule.groups}))
+    unknown = (set(select or ()) | set(params)) - codes - {g for r in CATALOGUE for g in r.groups}
     if unknown:
-        known = ", ".join(r.code for r in rules)
         raise ValueError(f"unknown rule or group {sorted(unknown)}: use one of {known}")
-    return [r for r in rules if r.code in select or set(r.groups) & set(select)]
+    chosen = [
+        rule
+        for rule in CATALOGUE
+        if select is None or rule.code in select or set(rule.groups) & set(select)
+    ]
+    return [rule(**params.get(rule.code, {})) for rule in chosen]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from models.graph import ProcedureGraph
 
-__all__ = ["Change", "Proposal", "Rule", "RuleContext"]
+__all__ = ["Change", "Effect", "NoParams", "Proposal", "Rule", "RuleContext"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,20 @@ class RuleContext:
 
 
 @dataclass(frozen=True)
+class Effect:
+    """What a change is expected to save, as its rule estimates it before it is applied.
+
+    Hours count the steps' own durations, as if each ran once; the engine's
+    measures before and after give the exact figures.
+    """
+
+    steps: int = 0
+    visits: int = 0
+    documents: int = 0
+    hours: float = 0.0
+
+
+@dataclass(frozen=True)
 class Change:
     """A change applied to a procedure, traceable to its rule."""
 
@@ -33,7 +50,8 @@ class Change:
     reason_en: str
     documents: tuple[str, ...] = ()
     removed_steps: tuple[str, ...] = ()
-    """Steps that no longer exist after the change (removed or merged away)."""
+    """Steps that no longer exist after the change (removed or merged away); set by the engine."""
+    effect: Effect = field(default_factory=Effect)
 
 
 @dataclass(frozen=True)
@@ -49,12 +67,23 @@ class Proposal:
         return (self.change.rule, self.change.steps, self.change.documents)
 
 
+class NoParams(BaseModel):
+    """The parameters of a rule that takes none."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
 class Rule:
     """A simplification rule. Subclasses set the class attributes and `propose`.
 
     The docstring's first line is the catalogue description; it is followed by
-    an **Anti-pattern** and a **Best practice** paragraph.
+    an **Anti-pattern** and a **Best practice** paragraph. A rule with
+    parameters names a pydantic model (frozen, `extra="forbid"`) as `Params`;
+    its defaults are the catalogue's defaults.
     """
+
+    Params: ClassVar[type[BaseModel]] = NoParams
+    params: BaseModel
 
     code: ClassVar[str]
     name: ClassVar[str]
@@ -64,6 +93,25 @@ class Rule:
     """Why, in one sentence, in Vietnamese."""
     reason_en: ClassVar[str]
 
+    def __init__(self, **params: Any) -> None:
+        try:
+            self.params = self.Params(**params)
+        except ValidationError as error:
+            fields = ", ".join(self.Params.model_fields) or "none"
+            raise ValueError(
+                f"{self.code}: bad parameters ({error.errors()[0]['msg']}); "
+                f"its parameters are: {fields}"
+            ) from None
+
+    @property
+    def signature(self) -> str:
+        """The code, with the parameters that differ from the defaults: what a run depends on."""
+        changed = {
+            key: sorted(value) if isinstance(value, list) else value
+            for key, value in self.params.model_dump(mode="json", exclude_defaults=True).items()
+        }
+        return self.code + (json.dumps(changed, sort_keys=True) if changed else "")
+
     def change(
         self,
         steps: tuple[str, ...],
@@ -71,7 +119,7 @@ class Rule:
         detail_en: str | None = None,
         *,
         documents: tuple[str, ...] = (),
-        removed_steps: tuple[str, ...] = (),
+        effect: Effect | None = None,
     ) -> Change:
         """A change by this rule; its reasons end with `detail` (and `detail_en` in English)."""
         return Change(
@@ -80,12 +128,18 @@ class Rule:
             reason=f"{self.reason} ({detail}).",
             reason_en=f"{self.reason_en} ({detail if detail_en is None else detail_en}).",
             documents=documents,
-            removed_steps=removed_steps,
+            effect=effect or Effect(),
         )
 
-    def step_change(self, node: str, name: str, *, removed_steps: tuple[str, ...] = ()) -> Change:
+    def step_change(self, node: str, name: str, effect: Effect | None = None) -> Change:
         """A change of step `node`, its reasons naming the step."""
-        return self.change((node,), f"«{name}»", f"“{name}”", removed_steps=removed_steps)
+        return self.change((node,), f"«{name}»", f"“{name}”", effect=effect)
+
+    def removal(self, G: ProcedureGraph, node: str) -> Change:
+        """The change that removes step `node` of `G`, its effect estimated."""
+        attrs = G.nodes[node]
+        effect = Effect(steps=1, hours=attrs["hours"], documents=len(attrs["documents"]))
+        return self.change((node,), f"«{attrs['name']}»", f"“{attrs['name']}”", effect=effect)
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         """Return the changes this rule proposes on `G`, without changing it."""

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from functools import partial
 
 from models.graph import ProcedureGraph, copy_graph
+from models.metrics import is_visit
 from models.procedure import Channel, StepKind
-from rules.base import Proposal, Rule
+from rules.base import Effect, Proposal, Rule
 
 __all__ = ["ChannelRule", "move_to_channel"]
 
@@ -32,5 +33,6 @@ class ChannelRule(Rule):
                 or attrs["mandatory"]
             ):
                 continue
-            change = self.step_change(node, attrs["name"])
+            effect = Effect(visits=int(is_visit(G, node)))
+            change = self.step_change(node, attrs["name"], effect)
             yield Proposal(change, partial(move_to_channel, node=node, channel=channel))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from models.graph import ProcedureGraph
-from rules.base import Change, Rule, RuleContext
-from rules.guardrails import broken_guardrail
+from rules.base import Change, Proposal, Rule, RuleContext
+from rules.guardrails import Guarded
 
 __all__ = ["MAX_CHANGES", "Outcome", "Refusal", "reengineer"]
 
@@ -30,35 +30,45 @@ class Outcome:
     after: ProcedureGraph
     changes: tuple[Change, ...]
     refused: tuple[Refusal, ...]
+    """The proposals the final graph still prompts and the guardrails refuse."""
 
 
 def reengineer(G: ProcedureGraph, rules: Sequence[Rule], context: RuleContext) -> Outcome:
-    """Apply the proposals of `rules` to `G` until none is left; `G` is not mutated.
+    """Apply the proposals of `rules` to the valid graph `G` until none is left.
 
-    Rules are asked in order; the first proposal that passes the guardrails is
-    applied and the rules are asked again, so each proposal sees the current
-    graph. A proposal that breaks a guardrail is refused once and not retried.
+    Each rule in turn applies its first acceptable proposal and is asked again
+    until it has nothing more; passes over the rules repeat until one changes
+    nothing, so the result is a fixed point: the engine applied to it changes
+    nothing. `G` is never mutated.
     """
-    current = G
+    current = Guarded.of(G, context)
     changes: list[Change] = []
     refused: dict[object, Refusal] = {}
-    while len(changes) < MAX_CHANGES:
-        applied = False
+    progress = True
+    while progress:
+        progress = False
         for rule in rules:
-            for proposal in rule.propose(current, context):
-                if proposal.key in refused:
-                    continue
-                candidate = proposal.apply(current)
-                guardrail = broken_guardrail(current, candidate, context)
-                if guardrail is not None:
-                    refused[proposal.key] = Refusal(proposal.change, guardrail)
-                    continue
-                current = candidate
-                changes.append(proposal.change)
-                applied = True
-                break
-            if applied:
-                break
-        if not applied:
-            break
-    return Outcome(after=current, changes=tuple(changes), refused=tuple(refused.values()))
+            while len(changes) < MAX_CHANGES:
+                accepted = _first_accepted(rule.propose(current.graph, context), current, refused)
+                if accepted is None:
+                    break
+                change, current = accepted
+                changes.append(change)
+                refused.clear()
+                progress = True
+    return Outcome(after=current.graph, changes=tuple(changes), refused=tuple(refused.values()))
+
+
+def _first_accepted(
+    proposals: Sequence[Proposal], current: Guarded, refused: dict[object, Refusal]
+) -> tuple[Change, Guarded] | None:
+    """The first proposal no guardrail refuses, applied; refusals are recorded."""
+    for proposal in proposals:
+        if proposal.key in refused:
+            continue
+        checked = current.check(proposal.apply(current.graph))
+        if isinstance(checked, Guarded):
+            removed = tuple(node for node in current.graph if node not in checked.graph)
+            return replace(proposal.change, removed_steps=removed), checked
+        refused[proposal.key] = Refusal(proposal.change, checked)
+    return None

@@ -2,32 +2,110 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph, submitted_documents
-from models.validation import validate_graph
-from rules.base import RuleContext
+from dataclasses import dataclass
 
-__all__ = ["GUARDRAILS", "broken_guardrail"]
+import networkx as nx
+
+from models.graph import ProcedureGraph, submitted_documents
+from models.procedure import StepKind
+from models.validation import reference_problems, validate_graph
+from rules.base import RuleContext
+from rules.structure import supplies
+
+__all__ = ["GUARDRAILS", "Guarded", "unmet_uses"]
 
 GUARDRAILS = {
     "mandatory_step_kept": "a step the law requires is never removed or merged away",
     "document_dropped_only_when_held": (
         "a document leaves the dossier only when a connected data source holds it"
     ),
-    "valid_process": "the result is still a process: it passes the full validation",
+    "production_order_kept": (
+        "a step that uses a document or decision still comes after the step that produces it"
+    ),
+    "valid_process": (
+        "the result is still a sound process: it passes the full validation (one start, "
+        "every step reachable and able to finish, every parallel branch joined)"
+    ),
 }
 
 
-def broken_guardrail(
-    before: ProcedureGraph, after: ProcedureGraph, context: RuleContext
-) -> str | None:
-    """Return the code of the first guardrail `after` breaks against `before`, or None."""
-    for node, mandatory in before.nodes(data="mandatory"):
-        if mandatory and not (node in after and after.nodes[node]["mandatory"]):
-            return "mandatory_step_kept"
-    documents = before.graph["documents"]
-    for doc in submitted_documents(before) - submitted_documents(after):
-        if documents[doc].get("held_by") not in context.connected_sources:
-            return "document_dropped_only_when_held"
-    if validate_graph(after, file="(result)"):
-        return "valid_process"
-    return None
+def unmet_uses(
+    G: ProcedureGraph, context: RuleContext, dominators: dict[str, str] | None = None
+) -> frozenset[tuple[str, str]]:
+    """The (step, document) pairs where a step uses a document nothing gives it.
+
+    A use is met when a connected source holds the document, or when the step
+    itself or a step certain to have run before it submits or produces it: a
+    step on every path to it (a dominator), or any step in a parallel block
+    that closed before it (a `join` waits for all its branches).
+    """
+    documents = G.graph["documents"]
+    if dominators is None:
+        start = next(node for node in G if G.in_degree(node) == 0)
+        dominators = nx.immediate_dominators(G, start)
+    known: dict[str, frozenset[str]] = {}
+
+    def available(node: str) -> frozenset[str]:
+        if node not in known:
+            parent = dominators.get(node, node)
+            earlier = available(parent) if parent != node else frozenset()
+            if G.nodes[node]["kind"] == StepKind.join_:
+                earlier = earlier.union(*(available(q) for q in G.predecessors(node)))
+            known[node] = earlier | supplies(G, node)
+        return known[node]
+
+    return frozenset(
+        (node, doc)
+        for node, uses in G.nodes(data="uses")
+        for doc in uses
+        if documents[doc].get("held_by") not in context.connected_sources
+        and doc not in available(node)
+    )
+
+
+def _same_routing(G: ProcedureGraph, H: ProcedureGraph) -> bool:
+    """Whether `G` and `H` have the same steps, kinds and flows (labels and probabilities)."""
+    return G.adj == H.adj and all(
+        H.nodes[node]["kind"] == kind for node, kind in G.nodes(data="kind")
+    )
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """A valid graph with the facts the guardrails compare a change against."""
+
+    graph: ProcedureGraph
+    context: RuleContext
+    dominators: dict[str, str]
+    unmet: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, G: ProcedureGraph, context: RuleContext) -> Guarded:
+        """Wrap `G`, which must be valid (the input, or an accepted change)."""
+        start = next(node for node in G if G.in_degree(node) == 0)
+        dominators = nx.immediate_dominators(G, start)
+        return cls(G, context, dominators, unmet_uses(G, context, dominators))
+
+    def check(self, after: ProcedureGraph) -> str | Guarded:
+        """Return the code of the first guardrail `after` breaks, or `after` guarded."""
+        before = self.graph
+        for node, mandatory in before.nodes(data="mandatory"):
+            if mandatory and not (node in after and after.nodes[node]["mandatory"]):
+                return "mandatory_step_kept"
+        documents = before.graph["documents"]
+        for doc in submitted_documents(before) - submitted_documents(after):
+            if documents[doc].get("held_by") not in self.context.connected_sources:
+                return "document_dropped_only_when_held"
+        if _same_routing(before, after):
+            if reference_problems(after, file="(result)"):
+                return "valid_process"
+            dominators = self.dominators
+        elif validate_graph(after, file="(result)"):
+            return "valid_process"
+        else:
+            start = next(node for node in after if after.in_degree(node) == 0)
+            dominators = nx.immediate_dominators(after, start)
+        unmet = unmet_uses(after, self.context, dominators)
+        if not unmet <= self.unmet:
+            return "production_order_kept"
+        return Guarded(after, self.context, dominators, unmet)

@@ -91,7 +91,7 @@ def context_hash(context: RuleContext) -> str:
 def analyze(G: ProcedureGraph, rules: list[Rule], context: RuleContext) -> ProcedureAnalysis:
     """Re-engineer procedure graph `G` and measure it before and after."""
     outcome = reengineer(G, rules, context)
-    signature = f"{RULES_VERSION}:" + ",".join(rule.code for rule in rules)
+    signature = f"{RULES_VERSION}:" + ",".join(rule.signature for rule in rules)
     return ProcedureAnalysis(G, outcome, measure(G), measure(outcome.after), signature)
 
 

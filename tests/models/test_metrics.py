@@ -14,6 +14,7 @@ ACTORS = {
     "a": {"name": "Công dân", "kind": "applicant"},
     "d": {"name": "Một cửa", "kind": "one_stop"},
     "s": {"name": "Chuyên môn", "kind": "specialist"},
+    "e": {"name": "Cơ quan phối hợp", "kind": "external_agency"},
     "sys": {"name": "Hệ thống", "kind": "system"},
 }
 
@@ -115,6 +116,26 @@ def test_handoffs_look_through_gateways_and_system_steps() -> None:
          ("auto", "z")],
     )  # fmt: skip
     assert handoffs(G) == 3
+
+
+def test_a_parallel_block_hands_over_once_per_branch_and_once_at_the_join() -> None:
+    # c(d) → [p] → l(s): 1, v(e): 1 → [j] → z(d): 1 (one gathering); in a row it is also 3
+    G = graph(
+        [("c", "d", "check", 1), ("p", "d", "parallel", 0), ("l", "s", "appraise", 1),
+         ("v", "e", "verify", 1), ("j", "d", "join", 0), ("z", "d", "return", 1)],
+        [("c", "p"), ("p", "l"), ("p", "v"), ("l", "j"), ("v", "j"), ("j", "z")],
+    )  # fmt: skip
+    assert handoffs(G) == 3
+
+
+def test_a_step_after_a_rework_loop_receives_once() -> None:
+    # x(a) → c(d) ← fix(a): c receives from the applicant, whichever way: 1; fix ← g ← c: 1
+    G = graph(
+        [("x", "a", "submit", 1), ("c", "d", "check", 1), ("g", "d", "decide", 0),
+         ("fix", "a", "submit", 1), ("z", "d", "return", 1)],
+        [("x", "c"), ("c", "g"), ("g", "fix", 0.2), ("g", "z", 0.8), ("fix", "c")],
+    )  # fmt: skip
+    assert handoffs(G) == 2
 
 
 def test_visits_merge_consecutive_in_person_steps() -> None:

@@ -10,18 +10,31 @@ from models.graph import ProcedureGraph, copy_graph, to_graph
 from models.procedure import Procedure
 from rules import Change, Proposal, Rule, RuleContext, get_rules
 from rules.engine import reengineer
-from rules.ST01 import bypass
+from rules.structure import remove_step
 from tests.conftest import minimal_procedure
 
 
 def _remove(G: ProcedureGraph, node: str) -> ProcedureGraph:
-    return bypass(G, node)
+    return remove_step(G, node)
 
 
 def _drop_all_documents(G: ProcedureGraph) -> ProcedureGraph:
     H = copy_graph(G)
     for _, docs in H.nodes(data="documents"):
         docs.clear()
+    return H
+
+
+def _sign_before_the_check(G: ProcedureGraph) -> ProcedureGraph:
+    """Swap 'check' (which produces the checklist) and 'sign' (which uses it)."""
+    H = copy_graph(G)
+    H.remove_edges_from([("submit", "check"), ("check", "transfer"), ("transfer", "sign")])
+    H.remove_edge("sign", "return")
+    H.add_edges_from(
+        [("submit", "sign"), ("sign", "transfer"), ("transfer", "check"), ("check", "return")],
+        when=None,
+        probability=None,
+    )
     return H
 
 
@@ -49,17 +62,30 @@ class Reckless(Rule):
         return [
             Proposal(change(("sign",)), partial(_remove, node="sign")),
             Proposal(change(("submit",)), _drop_all_documents),
+            Proposal(change(("check", "sign")), _sign_before_the_check),
             Proposal(change(("return",)), _cut_last_flow),
         ]
 
 
+def _procedure_with_a_checklist() -> ProcedureGraph:
+    document = minimal_procedure()
+    document["documents"]["checklist"] = {"name": "Phiếu kiểm tra"}
+    for step in document["steps"]:
+        if step["id"] == "check":
+            step["produces"] = ["checklist"]
+        if step["id"] == "sign":
+            step["uses"] = ["checklist"]
+    return to_graph(Procedure.model_validate(document))
+
+
 def test_guardrails_refuse_and_name_each_broken_rule() -> None:
-    G = to_graph(Procedure.model_validate(minimal_procedure()))
+    G = _procedure_with_a_checklist()
     outcome = reengineer(G, [Reckless()], RuleContext(frozenset({"population_db"})))
     assert outcome.changes == ()
     assert [r.guardrail for r in outcome.refused] == [
         "mandatory_step_kept",
         "document_dropped_only_when_held",
+        "production_order_kept",
         "valid_process",
     ]
     assert nx.utils.graphs_equal(outcome.after, G)
@@ -77,4 +103,4 @@ def test_input_graph_is_never_mutated() -> None:
 
 
 def test_rule_selection_by_group() -> None:
-    assert [r.code for r in get_rules(["documents"])] == ["DO01", "DO02"]
+    assert [r.code for r in get_rules(["documents"])] == ["DO01", "DO03", "DO02"]

@@ -1,9 +1,10 @@
 """Runs each rule's cases (tests/rules/cases/<CODE>.yml), sqlfluff-style.
 
-A step is written "id actor kind [mandatory] [channel=c] [documents=a,b]
-[uses=a,b]" (one hour each); a flow "from -> to" or "from -> to: probability";
-`header` overrides header fields. A case either must `pass` untouched, or must
-become exactly `after`.
+A step is written "id actor kind [mandatory] [channel=c] [hours=h] [documents=a,b]
+[uses=a,b] [produces=a,b]" (one hour unless given); a flow "from -> to" or
+"from -> to: probability"; `header` overrides header fields and `params` gives
+the rule's parameters. A case either must `pass` untouched, or must become
+exactly `after`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ ACTORS = {
     "desk": {"name": "Bộ phận Một cửa", "kind": "one_stop"},
     "officer": {"name": "Công chức", "kind": "specialist"},
     "leader": {"name": "Lãnh đạo", "kind": "leader"},
+    "deputy": {"name": "Phó lãnh đạo", "kind": "leader"},
+    "agency": {"name": "Cơ quan phối hợp", "kind": "external_agency"},
+    "tax": {"name": "Cơ quan thuế", "kind": "external_agency"},
 }
 CONTEXT = RuleContext(connected_sources=frozenset({"population_db"}))
 
@@ -40,7 +44,7 @@ def _step(text: str) -> dict[str, Any]:
             step.update(mandatory=True, legal_basis="Điều 1")
         else:
             key, _, values = item.partition("=")
-            step[key] = values.split(",") if key in ("documents", "uses") else values
+            step[key] = values.split(",") if key in ("documents", "uses", "produces") else values
     return step
 
 
@@ -94,7 +98,8 @@ def _cases() -> list[Any]:
 @pytest.mark.parametrize(("code", "case"), _cases())
 def test_rule_case(code: str, case: dict[str, Any]) -> None:
     before = _graph(case)
-    outcome = reengineer(before, get_rules([code]), CONTEXT)
+    rules = get_rules([code], {code: case["params"]} if "params" in case else None)
+    outcome = reengineer(before, rules, CONTEXT)
     if case.get("pass"):
         assert outcome.changes == ()
         assert nx.utils.graphs_equal(outcome.after, before)
@@ -112,7 +117,7 @@ def test_rule_case(code: str, case: dict[str, Any]) -> None:
         assert after.nodes[step]["channel"] == channel
     for step, hours in expected.get("hours", {}).items():
         assert after.nodes[step]["hours"] == hours
-    assert reengineer(after, get_rules([code]), CONTEXT).changes == (), "not at a fixed point"
+    assert reengineer(after, rules, CONTEXT).changes == (), "not at a fixed point"
 
 
 def test_every_rule_has_cases_and_a_documented_catalogue_entry() -> None:

@@ -1,0 +1,61 @@
+"""DO03: a check of papers that are no longer submitted is removed."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from models.graph import ProcedureGraph, submitted_documents
+from models.procedure import ActorKind, StepKind
+from rules.base import Proposal, Rule, RuleContext
+from rules.structure import removable_check, remove_check
+
+__all__ = ["NothingLeftToCheck"]
+
+
+class NothingLeftToCheck(Rule):
+    """A check of dossier papers goes when none of those papers is submitted any more.
+
+    **Anti-pattern**: the desk still "checks the copy of the ID card and the
+    residence confirmation" — and sends the dossier back for a better copy —
+    after the procedure stopped asking for them because the population
+    database holds the data.
+
+    **Best practice**: with the papers gone (DO01) there is nothing left to
+    check: the check and the send-back loop it drove are removed. A check of
+    papers still submitted, a check the law requires, and a verification of the
+    data itself (DO02 turns that into a look-up) stay.
+    """
+
+    code = "DO03"
+    name = "documents.nothing_left_to_check"
+    groups = ("documents", "steps")
+    reason = (
+        "Bỏ bước kiểm tra giấy tờ mà người dân không còn phải nộp vì đã khai thác từ cơ sở dữ liệu"
+    )
+    reason_en = (
+        "Remove the check of papers the applicant no longer submits, since the data comes "
+        "from a database"
+    )
+
+    def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
+        documents = G.graph["documents"]
+        actors = G.graph["actors"]
+        submitted = submitted_documents(G)
+        proposals = []
+        for node, attrs in G.nodes(data=True):
+            uses = attrs["uses"]
+            if (
+                attrs["kind"] != StepKind.check
+                or not uses
+                or attrs["produces"]
+                or attrs["documents"]
+                or actors[attrs["actor"]]["kind"] == ActorKind.system
+                or any(doc in submitted for doc in uses)
+                or any(
+                    documents[doc].get("held_by") not in context.connected_sources for doc in uses
+                )
+                or not removable_check(G, node)
+            ):
+                continue
+            proposals.append(Proposal(self.removal(G, node), partial(remove_check, node=node)))
+        return proposals

@@ -1,0 +1,49 @@
+"""FL01: a decision that can only go one way is removed."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from models.graph import ProcedureGraph
+from models.procedure import StepKind
+from rules.base import Proposal, Rule, RuleContext
+from rules.structure import dead_branches, drop_dead_branches, never_run, saving
+
+__all__ = ["SingleBranchDecision"]
+
+
+class SingleBranchDecision(Rule):
+    """A decision whose every branch but one is never taken is removed.
+
+    **Anti-pattern**: the model still routes every dossier through "is the land
+    in a planning area?" although the answer has been "no" for years (the
+    other branch has probability 0): a gateway that decides nothing, and
+    steps behind it that never run.
+
+    **Best practice**: the flow goes straight on along the one branch taken;
+    the never-taken branch and the steps only it reaches are removed (a
+    mandatory step among them stops the change).
+    """
+
+    code = "FL01"
+    name = "flow.single_branch_decision"
+    groups = ("flow",)
+    reason = "Bỏ điểm rẽ nhánh chỉ còn một hướng thực tế xảy ra"
+    reason_en = "Remove a decision that in practice only ever goes one way"
+
+    def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
+        proposals = []
+        for node, attrs in G.nodes(data=True):
+            if attrs["kind"] != StepKind.decide:
+                continue
+            dead = dead_branches(G, node)
+            if not dead or G.out_degree(node) - len(dead) != 1:
+                continue
+            change = self.change(
+                (node,),
+                f"«{attrs['name']}»",
+                f"“{attrs['name']}”",
+                effect=saving(G, never_run(G, node)),
+            )
+            proposals.append(Proposal(change, partial(drop_dead_branches, decision=node)))
+        return proposals

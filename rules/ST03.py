@@ -1,0 +1,86 @@
+"""ST03: the same check done twice is done once."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict
+
+from models.graph import ProcedureGraph
+from models.procedure import StepKind
+from rules.base import Effect, Proposal, Rule, RuleContext
+from rules.structure import between, removable_check, remove_check, supplies
+
+__all__ = ["DuplicateCheck"]
+
+
+class DuplicateCheck(Rule):
+    """A check that repeats an earlier check of the same documents is removed.
+
+    **Anti-pattern**: the one-stop desk checks that the dossier is complete and
+    valid, then the specialist unit checks the same papers for completeness
+    again — and may send the dossier back a second time for what the desk
+    already accepted.
+
+    **Best practice**: one check, done once, by the first actor who sees the
+    dossier; the later actor relies on it. The later check goes only when it
+    looks at nothing the first did not (its `uses` are among the first's),
+    every path to it passes the first check, and no step between them brings
+    in a new version of those documents (a supplement). A check the law
+    requires stays.
+    """
+
+    code = "ST03"
+    name = "steps.duplicate_check"
+    groups = ("steps",)
+    reason = "Bỏ bước kiểm tra lặp lại nội dung đã được kiểm tra ở bước trước"
+    reason_en = "Remove a check that repeats what an earlier step already checked"
+
+    class Params(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        kinds: frozenset[StepKind] = frozenset({StepKind.check, StepKind.verify})
+        """Kinds of step that count as checks."""
+
+    params: Params
+
+    def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
+        checks = [n for n, attrs in G.nodes(data=True) if attrs["kind"] in self.params.kinds]
+        if len(checks) < 2:
+            return []
+        start = next(node for node in G if G.in_degree(node) == 0)
+        dominators = nx.immediate_dominators(G, start)
+        proposals = []
+        for second in checks:
+            first = _earlier_same_check(G, dominators, second, checks)
+            if first is not None and removable_check(G, second):
+                names = f"«{G.nodes[second]['name']}» lặp lại «{G.nodes[first]['name']}»"
+                names_en = f"“{G.nodes[second]['name']}” repeats “{G.nodes[first]['name']}”"
+                change = self.change((second, first), names, names_en, effect=_saving(G, second))
+                proposals.append(Proposal(change, partial(remove_check, node=second)))
+        return proposals
+
+
+def _earlier_same_check(
+    G: ProcedureGraph, dominators: dict[str, str], second: str, checks: list[str]
+) -> str | None:
+    """The check that every path to `second` passes and that covers what it checks."""
+    attrs = G.nodes[second]
+    uses = set(attrs["uses"])
+    if not uses or attrs["mandatory"] or attrs["produces"] or attrs["documents"]:
+        return None
+    step = second
+    while dominators.get(step, step) != step:
+        step = dominators[step]
+        if (
+            step in checks
+            and G.nodes[step]["kind"] == attrs["kind"]
+            and uses <= set(G.nodes[step]["uses"])
+            and not any(uses & supplies(G, node) for node in between(G, step, second))
+        ):
+            return step
+    return None
+
+
+def _saving(G: ProcedureGraph, node: str) -> Effect:
+    return Effect(steps=1, hours=G.nodes[node]["hours"])

@@ -1,0 +1,174 @@
+"""Graph surgery the rules share: remove a step, drop a rework loop, find what lies between."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from models.graph import ProcedureGraph, copy_graph
+from models.procedure import GATEWAY_KINDS, StepKind
+from rules.base import Effect
+
+__all__ = [
+    "between",
+    "dead_branches",
+    "drop_dead_branches",
+    "never_run",
+    "removable_check",
+    "remove_check",
+    "remove_step",
+    "saving",
+    "supplies",
+]
+
+
+def saving(G: ProcedureGraph, removed: Iterable[str]) -> Effect:
+    """The estimated effect of removing the steps `removed` from `G`."""
+    steps = [G.nodes[n] for n in removed]
+    return Effect(
+        steps=sum(1 for a in steps if a["kind"] not in GATEWAY_KINDS),
+        hours=sum(a["hours"] for a in steps),
+        documents=len({d for a in steps for d in a["documents"]}),
+    )
+
+
+def supplies(G: ProcedureGraph, node: str) -> set[str]:
+    """The documents step `node` brings into the procedure: submitted or produced."""
+    attrs = G.nodes[node]
+    return {*attrs["documents"], *attrs["produces"]}
+
+
+def _connect(H: ProcedureGraph, source: str, target: str, attrs: dict[str, object]) -> None:
+    """Add the flow `source` → `target`; if it exists, the two branches become one."""
+    if not H.has_edge(source, target):
+        H.add_edge(source, target, **attrs)
+        return
+    existing = H.edges[source, target]
+    if existing.get("probability") is not None:
+        existing["probability"] += attrs.get("probability") or 0.0
+    labels = [str(w) for w in (existing.get("when"), attrs.get("when")) if w]
+    existing["when"] = " / ".join(dict.fromkeys(labels)) or None
+
+
+def _collapse_decision(H: ProcedureGraph, node: str) -> None:
+    """Remove a `decide` left with a single branch; its inputs go straight to that branch."""
+    if H.nodes[node]["kind"] != StepKind.decide or H.out_degree(node) != 1:
+        return
+    (target,) = H.successors(node)
+    incoming = [(u, dict(a)) for u, _, a in H.in_edges(node, data=True)]
+    H.remove_node(node)
+    for u, attrs in incoming:
+        _connect(H, u, target, attrs)
+
+
+def _reroute(H: ProcedureGraph, node: str, target: str) -> None:
+    """Remove `node`; each flow into it goes to `target` instead."""
+    incoming = [(u, dict(a)) for u, _, a in H.in_edges(node, data=True)]
+    H.remove_node(node)
+    for u, attrs in incoming:
+        _connect(H, u, target, attrs)
+    for u, _ in incoming:
+        if u in H:
+            _collapse_decision(H, u)
+
+
+def remove_step(G: ProcedureGraph, node: str) -> ProcedureGraph:
+    """Return a copy of `G` without `node`, whose inputs flow to its one successor.
+
+    A decision whose branches now meet in one flow is removed too.
+    """
+    H = copy_graph(G)
+    (succ,) = H.successors(node)
+    _reroute(H, node, succ)
+    return H
+
+
+def _rework_exit(G: ProcedureGraph, check: str) -> tuple[str, str] | None:
+    """If `check` feeds a `decide` whose every branch but one loops back, return both.
+
+    Returns (decision, the branch that goes on); None when `check` is not
+    followed by such a rework decision.
+    """
+    (succ,) = G.successors(check)
+    if G.nodes[succ]["kind"] != StepKind.decide or G.in_degree(succ) != 1:
+        return None
+    onward = [b for b in G.successors(succ) if not nx.has_path(G, b, check)]
+    return (succ, onward[0]) if len(onward) == 1 else None
+
+
+def removable_check(G: ProcedureGraph, node: str) -> bool:
+    """Whether `remove_check` can take `node` out: one flow out, and any decision on
+    its result only sends the dossier back for rework."""
+    if G.in_degree(node) == 0 or G.out_degree(node) != 1 or G.nodes[node]["mandatory"]:
+        return False
+    (succ,) = G.successors(node)
+    if G.nodes[succ]["kind"] == StepKind.decide:
+        return _rework_exit(G, node) is not None
+    return succ != node
+
+
+def remove_check(G: ProcedureGraph, node: str) -> ProcedureGraph:
+    """Return a copy of `G` without the check `node` and the rework loop it drives.
+
+    When the check feeds a decision that only sends the dossier back (to be
+    completed and checked again), the decision and the rework steps go too:
+    with nothing to check, nothing is sent back.
+    """
+    exit_ = _rework_exit(G, node)
+    if exit_ is None:
+        return remove_step(G, node)
+    decision, onward = exit_
+    H = copy_graph(G)
+    H.remove_node(decision)
+    _reroute(H, node, onward)
+    start = next(n for n in G if G.in_degree(n) == 0)
+    reachable = {start} | nx.descendants(H, start)
+    H.remove_nodes_from([n for n in list(H) if n not in reachable])
+    return H
+
+
+def between(G: ProcedureGraph, first: str, last: str) -> set[str]:
+    """The steps on some path from `first` to `last` that does not pass `first` again."""
+    forward: set[str] = set()
+    stack = [first]
+    while stack:
+        for succ in G.successors(stack.pop()):
+            if succ not in forward and succ not in (first, last):
+                forward.add(succ)
+                stack.append(succ)
+    backward: set[str] = set()
+    stack = [last]
+    while stack:
+        for pred in G.predecessors(stack.pop()):
+            if pred not in backward and pred not in (first, last):
+                backward.add(pred)
+                stack.append(pred)
+    return forward & backward
+
+
+def dead_branches(G: ProcedureGraph, decision: str) -> list[str]:
+    """The branches of `decision` that are never taken (probability 0)."""
+    return [v for _, v, a in G.out_edges(decision, data=True) if a.get("probability") == 0]
+
+
+def never_run(G: ProcedureGraph, decision: str) -> set[str]:
+    """The steps that only the never-taken branches of `decision` reach."""
+    dead = set(dead_branches(G, decision))
+    H = G.edge_subgraph(e for e in G.edges if not (e[0] == decision and e[1] in dead))
+    start = next(n for n in G if G.in_degree(n) == 0)
+    reachable = {start} | (nx.descendants(H, start) if start in H else set())
+    return {n for n in G if n not in reachable}
+
+
+def drop_dead_branches(G: ProcedureGraph, decision: str) -> ProcedureGraph:
+    """Return a copy of `G` without the never-taken branches of `decision`.
+
+    The steps only those branches reach go with them, and a decision left
+    with one branch is removed.
+    """
+    H = copy_graph(G)
+    H.remove_edges_from([(decision, v) for v in dead_branches(G, decision)])
+    H.remove_nodes_from(never_run(G, decision))
+    _collapse_decision(H, decision)
+    return H
