@@ -12,7 +12,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 export PREFECT_SERVER_LOGGING_LEVEL := WARNING
 export PREFECT_LOGGING_LEVEL := WARNING
 
-.PHONY: demo test lint typecheck pytest setup graphviz clean
+.PHONY: demo test lint typecheck pytest docs bench setup graphviz clean
 
 demo: setup graphviz
 	$(RUN) tthc demo
@@ -28,6 +28,15 @@ typecheck:
 
 pytest:
 	$(RUN) pytest
+
+# docs/rules.md is generated from the rule catalogue (a test checks it is current).
+docs: setup
+	$(RUN) tthc rules --markdown > docs/rules.md
+
+# Figures, not pass/fail: see bench/.
+bench: setup
+	$(RUN) python bench/bench_catalogue.py
+	$(RUN) python bench/bench_rules.py
 
 setup: .venv/.synced
 	@mkdir -p "$(PREFECT_HOME)"

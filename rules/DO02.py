@@ -30,7 +30,7 @@ class AutomaticLookup(Rule):
     """
 
     class Params(BaseModel):
-        model_config = ConfigDict(extra="forbid", frozen=True)
+        model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
         lookup_hours: float = Field(default=0.0, ge=0, le=8)
         """How long the automatic look-up takes, in working hours."""
 

@@ -38,7 +38,7 @@ class DuplicateCheck(Rule):
     reason_en = "Remove a check that repeats what an earlier step already checked"
 
     class Params(BaseModel):
-        model_config = ConfigDict(extra="forbid", frozen=True)
+        model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
         kinds: frozenset[StepKind] = frozenset({StepKind.check, StepKind.verify})
         """Kinds of step that count as checks."""
 

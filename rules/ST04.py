@@ -41,7 +41,7 @@ class SuccessiveApprovals(Rule):
     )
 
     class Params(BaseModel):
-        model_config = ConfigDict(extra="forbid", frozen=True)
+        model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
         unmarked: Literal["keep_last", "keep_all"] = "keep_last"
         """What to keep when no approval in the run is marked mandatory."""
 

@@ -38,7 +38,7 @@ class ParallelIndependentSteps(Rule):
     reason_en = "Run independent steps of different actors in parallel instead of one by one"
 
     class Params(BaseModel):
-        model_config = ConfigDict(extra="forbid", frozen=True)
+        model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
         kinds: frozenset[StepKind] = frozenset({StepKind.verify, StepKind.appraise})
         """Kinds of step that may run in parallel."""
         include_mandatory: bool = False

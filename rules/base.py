@@ -97,10 +97,12 @@ class Rule:
         try:
             self.params = self.Params(**params)
         except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
             fields = ", ".join(self.Params.model_fields) or "none"
             raise ValueError(
-                f"{self.code}: bad parameters ({error.errors()[0]['msg']}); "
-                f"its parameters are: {fields}"
+                f"rule {self.code}, parameter '{where}': {first['msg']}; "
+                f"its parameters are: {fields} (see docs/rules.md)"
             ) from None
 
     @property

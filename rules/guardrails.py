@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from models.graph import ProcedureGraph, submitted_documents
+from models.graph import ProcedureGraph, submitted_documents, tasks
+from models.metrics import handoffs, visits
 from models.procedure import StepKind
 from models.validation import reference_problems, validate_graph
 from rules.base import RuleContext
@@ -21,6 +22,10 @@ GUARDRAILS = {
     ),
     "production_order_kept": (
         "a step that uses a document or decision still comes after the step that produces it"
+    ),
+    "measures_not_worse": (
+        "the change adds no step, hand-off, in-person visit or document (lead time cannot "
+        "grow: rules only remove, shorten or run steps side by side)"
     ),
     "valid_process": (
         "the result is still a sound process: it passes the full validation (one start, "
@@ -63,6 +68,11 @@ def unmet_uses(
     )
 
 
+def _counts(G: ProcedureGraph) -> tuple[int, ...]:
+    """The counted measures: steps, hand-offs, visits, documents."""
+    return (len(tasks(G)), handoffs(G), visits(G), len(submitted_documents(G)))
+
+
 def _same_routing(G: ProcedureGraph, H: ProcedureGraph) -> bool:
     """Whether `G` and `H` have the same steps, kinds and flows (labels and probabilities)."""
     return G.adj == H.adj and all(
@@ -78,13 +88,14 @@ class Guarded:
     context: RuleContext
     dominators: dict[str, str]
     unmet: frozenset[tuple[str, str]]
+    counts: tuple[int, ...]
 
     @classmethod
     def of(cls, G: ProcedureGraph, context: RuleContext) -> Guarded:
         """Wrap `G`, which must be valid (the input, or an accepted change)."""
         start = next(node for node in G if G.in_degree(node) == 0)
         dominators = nx.immediate_dominators(G, start)
-        return cls(G, context, dominators, unmet_uses(G, context, dominators))
+        return cls(G, context, dominators, unmet_uses(G, context, dominators), _counts(G))
 
     def check(self, after: ProcedureGraph) -> str | Guarded:
         """Return the code of the first guardrail `after` breaks, or `after` guarded."""
@@ -108,4 +119,7 @@ class Guarded:
         unmet = unmet_uses(after, self.context, dominators)
         if not unmet <= self.unmet:
             return "production_order_kept"
-        return Guarded(after, self.context, dominators, unmet)
+        counts = _counts(after)
+        if any(a > b for a, b in zip(counts, self.counts, strict=True)):
+            return "measures_not_worse"
+        return Guarded(after, self.context, dominators, unmet, counts)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
 from sqlmodel import SQLModel
 
 from models.files import load_data_sources
@@ -18,6 +19,12 @@ from models.store import make_engine
 from tthc.settings import PROJECT_ROOT
 
 CATALOG = PROJECT_ROOT / "catalog"
+
+settings.register_profile(
+    "ci", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", max_examples=200, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

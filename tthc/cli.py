@@ -1,13 +1,14 @@
-"""The `tthc` command line: validate, import, analyze, list, demo."""
+"""The `tthc` command line: validate, import, list, analyze, rules, demo."""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import yaml
 from sqlmodel import Session, select
 
 from diagrams.figures import write_diagrams
@@ -17,6 +18,7 @@ from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
 from models.store import ProcedureRecord, latest_version, make_engine
 from rules import get_rules
+from rules.catalogue import catalogue_markdown
 from tthc.pipeline import ProcedureAnalysis, analyze, import_procedures, rule_context
 from tthc.settings import get_settings
 
@@ -27,6 +29,14 @@ app = typer.Typer(
 Paths = Annotated[list[Path], typer.Argument(help="Procedure files (YAML/JSON) or folders.")]
 Rules = Annotated[
     list[str] | None, typer.Option("--rule", help="Rule code or group to apply (repeatable).")
+]
+Params = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        help="A rule parameter, CODE.name=value, the value read as YAML (repeatable); "
+        "see docs/rules.md.",
+    ),
 ]
 
 
@@ -79,7 +89,24 @@ def list_() -> None:
             typer.echo(f"{record.code}\t{record.level}\tversion {number}\t{record.name}")
 
 
-def _analysis_of(target: str, rules: list[str] | None) -> ProcedureAnalysis:
+def _rule_params(items: list[str] | None) -> dict[str, dict[str, Any]]:
+    """Parse `--param CODE.name=value` options into parameters per rule code."""
+    params: dict[str, dict[str, Any]] = {}
+    for item in items or []:
+        key, equals, value = item.partition("=")
+        code, dot, name = key.partition(".")
+        if not (equals and dot and code and name):
+            raise typer.BadParameter(
+                f"'{item}': write CODE.name=value, e.g. ST05.include_mandatory=true",
+                param_hint="--param",
+            )
+        params.setdefault(code, {})[name] = yaml.safe_load(value)
+    return params
+
+
+def _analysis_of(
+    target: str, rules: list[str] | None, params: list[str] | None = None
+) -> ProcedureAnalysis:
     settings = get_settings()
     sources = load_data_sources(settings.data_sources_file)
     path = Path(target)
@@ -97,7 +124,7 @@ def _analysis_of(target: str, rules: list[str] | None) -> ProcedureAnalysis:
                     "(see `tthc list`, or `tthc import` it first)"
                 )
             G = graph_from_json(version.graph)
-    return analyze(G, get_rules(rules), rule_context(sources))
+    return analyze(G, get_rules(rules, _rule_params(params)), rule_context(sources))
 
 
 @app.command("analyze")
@@ -106,10 +133,11 @@ def analyze_(
     out: Annotated[Path | None, typer.Option(help="Write before/after diagrams here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
     rules: Rules = None,
+    params: Params = None,
 ) -> None:
     """Re-engineer one procedure: before → after metrics, the changes, the diagrams."""
     try:
-        analysis = _analysis_of(target, rules)
+        analysis = _analysis_of(target, rules, params)
         files = write_diagrams(out, analysis) if out else None
     except (TthcError, ValueError) as error:
         raise _fail(TthcError(str(error))) from error
@@ -129,6 +157,20 @@ def analyze_(
         )
     if out and files:
         typer.echo(f"diagrams: {out / files.before_svg}, {out / files.after_svg}")
+
+
+@app.command("rules")
+def rules_(
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print docs/rules.md, the whole catalogue.")
+    ] = False,
+) -> None:
+    """List the rule catalogue in the order the engine applies it."""
+    if markdown:
+        typer.echo(catalogue_markdown(), nl=False)
+        return
+    for rule in get_rules():
+        typer.echo(f"{rule.code}  {rule.name:34} {rule.reason_en}")
 
 
 @app.command()

@@ -19,10 +19,10 @@ from tests.strategies import procedure_graphs
 Feature = Callable[[Procedure, dict[str, DataSource]], bool]
 
 
-def test_thousands_of_procedures_are_valid_and_measurable(
+def test_hundreds_of_procedures_are_valid_and_measurable(
     sources: dict[str, DataSource],
 ) -> None:
-    for seed in range(2000):
+    for seed in range(580):  # the rule properties draw thousands more
         steps = 3 + seed % 58
         G = to_graph(random_procedure(random.Random(seed), steps))
         assert validate_graph(G, file="synthetic", sources=sources) == [], seed
