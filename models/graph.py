@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 import networkx as nx
 
-from models.procedure import GATEWAY_KINDS, Procedure, StepKind
+from models.procedure import GATEWAY_KINDS, Procedure
 
 __all__ = [
     "END",
     "ProcedureGraph",
+    "adjacency",
     "content_hash",
     "copy_graph",
+    "dominators",
     "from_graph",
     "graph_from_json",
     "graph_to_json",
@@ -128,7 +131,7 @@ def content_hash(G: ProcedureGraph) -> str:
 
 def is_gateway(G: ProcedureGraph, node: str) -> bool:
     """Whether `node` is a gateway (decide, parallel, join) rather than work."""
-    return StepKind(G.nodes[node]["kind"]) in GATEWAY_KINDS
+    return G.nodes[node]["kind"] in GATEWAY_KINDS
 
 
 def submitted_documents(G: ProcedureGraph) -> set[str]:
@@ -136,16 +139,82 @@ def submitted_documents(G: ProcedureGraph) -> set[str]:
     return {doc for node in G for doc in G.nodes[node]["documents"]}
 
 
+def adjacency(G: ProcedureGraph) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The successors and the predecessors of every step, as plain lists."""
+    succ = {node: list(nbrs) for node, nbrs in G.adjacency()}
+    pred: dict[str, list[str]] = {node: [] for node in succ}
+    for node, nbrs in succ.items():
+        for nbr in nbrs:
+            pred[nbr].append(node)
+    return succ, pred
+
+
+def dominators(G: ProcedureGraph, start: str) -> dict[str, str]:
+    """The immediate dominator of each step reachable from `start` (`start` maps to itself).
+
+    A step's dominator is on every path from the start to it. Cooper, Harvey
+    and Kennedy's iterative algorithm on plain lists: the rules and the
+    guardrails ask for it on every change.
+    """
+    succ, pred = adjacency(G)
+    return _immediate_dominators(succ, pred, start)
+
+
 def post_dominators(G: ProcedureGraph) -> dict[str, str]:
     """The immediate post-dominator of each step: where every path from it must pass.
 
     Steps whose paths meet only at the end map to `END`.
     """
-    reverse: ProcedureGraph = nx.DiGraph()
-    reverse.add_nodes_from(G)
-    reverse.add_edges_from((v, u) for u, v in G.edges)
-    reverse.add_edges_from((END, node) for node in G if G.out_degree(node) == 0)
-    return nx.immediate_dominators(reverse, END)
+    succ, pred = adjacency(G)
+    pred[END] = []
+    for node, nbrs in succ.items():
+        if not nbrs:
+            nbrs.append(END)
+            pred[END].append(node)
+    succ[END] = []
+    return _immediate_dominators(pred, succ, END)
+
+
+def _immediate_dominators(
+    succ: Mapping[str, list[str]], pred: Mapping[str, list[str]], start: str
+) -> dict[str, str]:
+    order: list[str] = []  # post-order
+    seen = {start}
+    stack = [(start, iter(succ[start]))]
+    while stack:
+        node, children = stack[-1]
+        for child in children:
+            if child not in seen:
+                seen.add(child)
+                stack.append((child, iter(succ[child])))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    rank = {node: i for i, node in enumerate(order)}
+    idom = {start: start}
+    changed = True
+    while changed:
+        changed = False
+        for node in reversed(order[:-1]):
+            new = None
+            for p in pred[node]:
+                if p not in idom:
+                    continue
+                if new is None:
+                    new = p
+                    continue
+                a, b = p, new
+                while a != b:
+                    while rank[a] < rank[b]:
+                        a = idom[a]
+                    while rank[b] < rank[a]:
+                        b = idom[b]
+                new = a
+            if new is not None and idom.get(node) != new:
+                idom[node] = new
+                changed = True
+    return idom
 
 
 def tasks(G: ProcedureGraph) -> list[str]:
@@ -158,7 +227,9 @@ def copy_graph(G: ProcedureGraph) -> ProcedureGraph:
 
     Node and edge attributes, their lists, and the `actors` and `documents`
     mappings are copied; the entries of those mappings and the header are
-    shared, and no rule changes them in place.
+    shared, and no rule changes them in place. The adjacency is copied
+    directly (as `networkx` itself does in `DiGraph.copy`, minus its
+    per-edge bookkeeping): the engine copies a graph for every change.
     """
     H: ProcedureGraph = nx.DiGraph()
     H.graph.update(G.graph)
@@ -168,8 +239,10 @@ def copy_graph(G: ProcedureGraph) -> ProcedureGraph:
         (
             node,
             {
-                key: list(value) if isinstance(value, list) else value
-                for key, value in attrs.items()
+                **attrs,
+                "documents": list(attrs["documents"]),
+                "uses": list(attrs["uses"]),
+                "produces": list(attrs["produces"]),
             },
         )
         for node, attrs in G.nodes(data=True)

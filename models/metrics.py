@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import networkx as nx
 from pydantic import BaseModel
 
 from models.graph import (
     ProcedureGraph,
+    adjacency,
     is_gateway,
     post_dominators,
     submitted_documents,
@@ -23,7 +22,6 @@ __all__ = [
     "is_person_task",
     "is_visit",
     "measure",
-    "next_tasks",
     "visits",
 ]
 
@@ -62,25 +60,6 @@ def is_person_task(G: ProcedureGraph, node: str) -> bool:
     return not is_gateway(G, node) and actor.get("kind") != ActorKind.system
 
 
-def next_tasks(G: ProcedureGraph, node: str, *, backwards: bool = False) -> Iterator[str]:
-    """The people's tasks that follow `node` (or precede it, `backwards`).
-
-    Gateways and automatic steps are looked through.
-    """
-    neighbours = G.predecessors if backwards else G.successors
-    seen: set[str] = set()
-    stack = list(neighbours(node))
-    while stack:
-        other = stack.pop()
-        if other in seen:
-            continue
-        seen.add(other)
-        if is_person_task(G, other):
-            yield other
-        else:
-            stack.extend(neighbours(other))
-
-
 def handoffs(G: ProcedureGraph) -> int:
     """Count the people's steps that start with work another person handed over.
 
@@ -96,13 +75,24 @@ def handoffs(G: ProcedureGraph) -> int:
     >>> handoffs(G)
     1
     """
-    actor = G.nodes(data="actor")
-    return sum(
-        1
-        for node in G
-        if is_person_task(G, node)
-        and any(actor[prev] != actor[node] for prev in next_tasks(G, node, backwards=True))
-    )
+    actor: dict[str, str] = {node: attrs["actor"] for node, attrs in G.nodes(data=True)}
+    people = {node for node in G if is_person_task(G, node)}
+    _, pred = adjacency(G)
+    count = 0
+    for node in people:
+        seen: set[str] = set()
+        stack = list(pred[node])
+        while stack:
+            other = stack.pop()
+            if other in seen:
+                continue
+            seen.add(other)
+            if other not in people:
+                stack.extend(pred[other])
+            elif actor[other] != actor[node]:
+                count += 1
+                break
+    return count
 
 
 def is_visit(G: ProcedureGraph, node: str) -> bool:
@@ -111,7 +101,7 @@ def is_visit(G: ProcedureGraph, node: str) -> bool:
     if attrs["channel"] != Channel.in_person or is_gateway(G, node):
         return False
     applicant = G.graph["actors"].get(attrs["actor"], {}).get("kind") == ActorKind.applicant
-    return applicant or StepKind(attrs["kind"]) in _FACE_TO_FACE
+    return applicant or attrs["kind"] in _FACE_TO_FACE
 
 
 def visits(G: ProcedureGraph) -> int:

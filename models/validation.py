@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import networkx as nx
-
 from models.errors import Problem
-from models.graph import END, ProcedureGraph, post_dominators
+from models.graph import END, ProcedureGraph, adjacency, dominators, post_dominators
 from models.procedure import DataSource, StepKind
 
 __all__ = ["PROBABILITY_TOLERANCE", "reference_problems", "validate_graph"]
@@ -108,11 +106,11 @@ def reference_problems(
 
 def _routing_problems(G: ProcedureGraph, file: str) -> list[Problem]:
     problems: list[Problem] = []
-    for node, attrs in G.nodes(data=True):
-        kind = StepKind(attrs["kind"])
-        out_edges = list(G.out_edges(node, data=True))
+    for node, flows in G.adjacency():
+        kind = G.nodes[node]["kind"]
+        out_edges = [(node, v, a) for v, a in flows.items()]
         where = f"step '{node}'"
-        if kind is StepKind.decide:
+        if kind == StepKind.decide:
             if len(out_edges) < 2:
                 problems.append(
                     Problem(file, where, "a `decide` needs at least two outgoing flows")
@@ -145,27 +143,28 @@ def _routing_problems(G: ProcedureGraph, file: str) -> list[Problem]:
                         "`probability` belongs only on the branches of a `decide`; remove it",
                     )
                 )
-        if kind is StepKind.parallel and len(out_edges) < 2:
+        if kind == StepKind.parallel and len(out_edges) < 2:
             problems.append(
                 Problem(file, where, "a `parallel` split needs at least two outgoing flows")
             )
-        elif kind is not StepKind.parallel and len(out_edges) > 1:
+        elif kind != StepKind.parallel and len(out_edges) > 1:
             problems.append(
                 Problem(
                     file,
                     where,
-                    f"{len(out_edges)} outgoing flows from a `{kind.value}` step: route "
+                    f"{len(out_edges)} outgoing flows from a `{kind}` step: route "
                     "them through a `decide` (one branch runs) or a `parallel` (all run)",
                 )
             )
-        if kind is StepKind.join_ and G.in_degree(node) < 2:
+        if kind == StepKind.join_ and G.in_degree(node) < 2:
             problems.append(Problem(file, where, "a `join` needs at least two incoming flows"))
     return problems
 
 
 def _reachability_problems(G: ProcedureGraph, file: str, start: str) -> list[Problem]:
     problems: list[Problem] = []
-    reachable = nx.descendants(G, start) | {start}
+    succ, pred = adjacency(G)
+    reachable = _closure(succ, [start])
     for node in G:
         if node not in reachable:
             problems.append(
@@ -175,8 +174,7 @@ def _reachability_problems(G: ProcedureGraph, file: str, start: str) -> list[Pro
                     f"not reachable from the start '{start}': add a flow into it or remove it",
                 )
             )
-    ends = [node for node in G if G.out_degree(node) == 0]
-    finishing = set(ends).union(*(nx.ancestors(G, end) for end in ends))
+    finishing = _closure(pred, [node for node, nbrs in succ.items() if not nbrs])
     for node in G:
         if node not in finishing:
             problems.append(
@@ -190,14 +188,32 @@ def _reachability_problems(G: ProcedureGraph, file: str, start: str) -> list[Pro
     return problems
 
 
+def _closure(neighbours: dict[str, list[str]], sources: list[str]) -> set[str]:
+    """The `sources` and every step reached from them through `neighbours`."""
+    seen = set(sources)
+    stack = list(sources)
+    while stack:
+        for nbr in neighbours[stack.pop()]:
+            if nbr not in seen:
+                seen.add(nbr)
+                stack.append(nbr)
+    return seen
+
+
 def _block_problems(G: ProcedureGraph, file: str, start: str) -> list[Problem]:
     """Each `parallel` must close at a `join`, and each `join` open at a `parallel`."""
     problems: list[Problem] = []
-    dominators = nx.immediate_dominators(G, start)
+    gateways: list[tuple[str, str]] = [
+        (node, attrs["kind"])
+        for node, attrs in G.nodes(data=True)
+        if attrs["kind"] in (StepKind.parallel, StepKind.join_)
+    ]
+    if not gateways:
+        return problems
+    openings = dominators(G, start)
     closings = post_dominators(G)
-    for node, attrs in G.nodes(data=True):
-        kind = StepKind(attrs["kind"])
-        if kind is StepKind.parallel:
+    for node, kind in gateways:
+        if kind == StepKind.parallel:
             closing = closings.get(node, END)
             if closing == END or G.nodes[closing]["kind"] != StepKind.join_:
                 problems.append(
@@ -210,8 +226,8 @@ def _block_problems(G: ProcedureGraph, file: str, start: str) -> list[Problem]:
                 )
             else:
                 problems += _branch_problems(G, file, node, closing)
-        elif kind is StepKind.join_:
-            opening = dominators.get(node)
+        else:
+            opening = openings.get(node)
             if opening is None or G.nodes[opening]["kind"] != StepKind.parallel:
                 problems.append(
                     Problem(

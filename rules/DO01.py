@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from models.graph import ProcedureGraph, copy_graph, submitted_documents
+from models.graph import ProcedureGraph, submitted_documents
 from rules.base import Effect, Proposal, Rule, RuleContext
 
 __all__ = ["DocumentHeldBySource", "reuse_document"]
@@ -49,11 +49,9 @@ class DocumentHeldBySource(Rule):
         return proposals
 
 
-def reuse_document(G: ProcedureGraph, document: str) -> ProcedureGraph:
-    """Return a copy of `G` where no step asks the applicant for `document`."""
-    H = copy_graph(G)
-    for node in H:
-        docs: list[str] = H.nodes[node]["documents"]
+def reuse_document(G: ProcedureGraph, document: str) -> None:
+    """Make `G` ask no step's applicant for `document`."""
+    for node in G:
+        docs: list[str] = G.nodes[node]["documents"]
         if document in docs:
             docs.remove(document)
-    return H

@@ -6,7 +6,7 @@ from functools import partial
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.graph import ProcedureGraph, copy_graph, submitted_documents
+from models.graph import ProcedureGraph, submitted_documents
 from models.procedure import ActorKind, Channel, StepKind
 from rules.base import Effect, Proposal, Rule, RuleContext
 
@@ -73,17 +73,16 @@ class AutomaticLookup(Rule):
         return proposals
 
 
-def automate_lookup(G: ProcedureGraph, node: str, hours: float) -> ProcedureGraph:
-    """Return a copy of `G` where the system does `node` at once, as a look-up."""
-    H = copy_graph(G)
-    actors = H.graph["actors"]
+def automate_lookup(G: ProcedureGraph, node: str, hours: float) -> None:
+    """Make the system do step `node` of `G` at once, as a look-up."""
+    actors = G.graph["actors"]
     system = next((a for a, attrs in actors.items() if attrs["kind"] == ActorKind.system), None)
     if system is None:
         system = "system"
         while system in actors:
             system += "_"
         actors[system] = dict(SYSTEM_ACTOR)
-    attrs = H.nodes[node]
+    attrs = G.nodes[node]
     attrs.update(
         actor=system,
         kind=StepKind.verify.value,
@@ -91,4 +90,3 @@ def automate_lookup(G: ProcedureGraph, node: str, hours: float) -> ProcedureGrap
         hours=min(hours, attrs["hours"]),
         name=f"Tra cứu tự động: {attrs['name']}",
     )
-    return H

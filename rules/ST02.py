@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from models.graph import ProcedureGraph, copy_graph, is_gateway
+from models.graph import ProcedureGraph, is_gateway
 from models.procedure import Channel, StepKind
 from rules.base import Effect, Proposal, Rule, RuleContext
 
@@ -62,10 +62,9 @@ def _mergeable(G: ProcedureGraph, first: str, second: str) -> bool:
     )
 
 
-def merge_steps(G: ProcedureGraph, first: str, second: str) -> ProcedureGraph:
-    """Return a copy of `G` where `second` is merged into `first`, which keeps its id."""
-    H = copy_graph(G)
-    a, b = H.nodes[first], H.nodes[second]
+def merge_steps(G: ProcedureGraph, first: str, second: str) -> None:
+    """Merge step `second` of `G` into `first`, which keeps its id."""
+    a, b = G.nodes[first], G.nodes[second]
     kinds = sorted((StepKind(a["kind"]), StepKind(b["kind"])), key=_KIND_WEIGHT.index)
     channels = sorted((Channel(a["channel"]), Channel(b["channel"])), key=_CHANNEL_WEIGHT.index)
     a.update(
@@ -75,8 +74,8 @@ def merge_steps(G: ProcedureGraph, first: str, second: str) -> ProcedureGraph:
         hours=a["hours"] + b["hours"],
         documents=a["documents"] + [d for d in b["documents"] if d not in a["documents"]],
         uses=a["uses"] + [d for d in b["uses"] if d not in a["uses"]],
+        produces=a["produces"] + [d for d in b["produces"] if d not in a["produces"]],
     )
-    after = [(v, attrs) for _, v, attrs in H.out_edges(second, data=True)]
-    H.remove_node(second)
-    H.add_edges_from((first, v, attrs) for v, attrs in after)
-    return H
+    after = [(v, attrs) for _, v, attrs in G.out_edges(second, data=True)]
+    G.remove_node(second)
+    G.add_edges_from((first, v, attrs) for v, attrs in after)

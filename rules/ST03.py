@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-import networkx as nx
 from pydantic import BaseModel, ConfigDict
 
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, dominators
 from models.procedure import StepKind
 from rules.base import Effect, Proposal, Rule, RuleContext
 from rules.structure import between, removable_check, remove_check, supplies
@@ -46,13 +45,18 @@ class DuplicateCheck(Rule):
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         checks = [n for n, attrs in G.nodes(data=True) if attrs["kind"] in self.params.kinds]
-        if len(checks) < 2:
+        repeats = [
+            second
+            for second in checks
+            if G.nodes[second]["uses"]
+            and any(_covers(G, first, second) for first in checks if first != second)
+        ]
+        if not repeats:
             return []
-        start = next(node for node in G if G.in_degree(node) == 0)
-        dominators = nx.immediate_dominators(G, start)
+        idom = dominators(G, next(node for node in G if G.in_degree(node) == 0))
         proposals = []
-        for second in checks:
-            first = _earlier_same_check(G, dominators, second, checks)
+        for second in repeats:
+            first = _earlier_same_check(G, idom, second, checks)
             if first is not None and removable_check(G, second):
                 names = f"«{G.nodes[second]['name']}» lặp lại «{G.nodes[first]['name']}»"
                 names_en = f"“{G.nodes[second]['name']}” repeats “{G.nodes[first]['name']}”"
@@ -61,8 +65,14 @@ class DuplicateCheck(Rule):
         return proposals
 
 
+def _covers(G: ProcedureGraph, first: str, second: str) -> bool:
+    """Whether check `first` is of the same kind as `second` and looks at all it does."""
+    a, b = G.nodes[first], G.nodes[second]
+    return a["kind"] == b["kind"] and set(b["uses"]) <= set(a["uses"])
+
+
 def _earlier_same_check(
-    G: ProcedureGraph, dominators: dict[str, str], second: str, checks: list[str]
+    G: ProcedureGraph, idom: dict[str, str], second: str, checks: list[str]
 ) -> str | None:
     """The check that every path to `second` passes and that covers what it checks."""
     attrs = G.nodes[second]
@@ -70,12 +80,11 @@ def _earlier_same_check(
     if not uses or attrs["mandatory"] or attrs["produces"] or attrs["documents"]:
         return None
     step = second
-    while dominators.get(step, step) != step:
-        step = dominators[step]
+    while idom.get(step, step) != step:
+        step = idom[step]
         if (
             step in checks
-            and G.nodes[step]["kind"] == attrs["kind"]
-            and uses <= set(G.nodes[step]["uses"])
+            and _covers(G, step, second)
             and not any(uses & supplies(G, node) for node in between(G, step, second))
         ):
             return step

@@ -28,8 +28,8 @@ class SuccessiveApprovals(Rule):
     part of drafting, not steps of their own. The signature the law requires is
     marked `mandatory` with its legal basis and always stays; when no approval
     in the run is marked, the last one (the signature that issues the decision)
-    stays, unless `unmarked` is `keep_all`. An approval that produces something
-    a later step uses stays too (the engine's guardrail).
+    stays, unless `unmarked` is `keep_all`. An approval that produces a record
+    of its own (an opinion, a decision) stays too.
     """
 
     code = "ST04"
@@ -57,7 +57,7 @@ class SuccessiveApprovals(Rule):
                 kept = [run[-1]]
             keeper = G.nodes[kept[-1]]["name"]
             for node in run:
-                if node in kept:
+                if node in kept or G.nodes[node]["produces"]:
                     continue
                 name = G.nodes[node]["name"]
                 change = self.change(

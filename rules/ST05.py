@@ -99,16 +99,19 @@ def _depends(G: ProcedureGraph, user: str, producer: str) -> bool:
 def _worth_it(G: ProcedureGraph, run: list[str]) -> bool:
     """Whether running `run` in parallel saves time and adds no hand-off."""
     hours = [G.nodes[n]["hours"] for n in run]
-    return sum(hours) > max(hours) and handoffs(run_in_parallel(G, tuple(run))) <= handoffs(G)
-
-
-def run_in_parallel(G: ProcedureGraph, run: tuple[str, ...]) -> ProcedureGraph:
-    """Return a copy of `G` where the steps of `run` (a chain) run between a split and a join."""
+    if sum(hours) <= max(hours):
+        return False
     H = copy_graph(G)
+    run_in_parallel(H, tuple(run))
+    return handoffs(H) <= handoffs(G)
+
+
+def run_in_parallel(G: ProcedureGraph, run: tuple[str, ...]) -> None:
+    """Make the steps of `run` (a chain in `G`) run between a new split and join."""
     first, last = run[0], run[-1]
-    split, join = _new_id(H, f"{first}_split"), _new_id(H, f"{first}_join")
+    split, join = _new_id(G, f"{first}_split"), _new_id(G, f"{first}_join")
     gateway = {
-        "actor": H.nodes[first]["actor"],
+        "actor": G.nodes[first]["actor"],
         "channel": Channel.internal.value,
         "hours": 0.0,
         "documents": [],
@@ -117,18 +120,17 @@ def run_in_parallel(G: ProcedureGraph, run: tuple[str, ...]) -> ProcedureGraph:
         "mandatory": False,
         "legal_basis": None,
     }
-    H.add_node(split, name="Thực hiện song song", kind=StepKind.parallel.value, **gateway)
-    H.add_node(join, name="Hoàn tất các bước song song", kind=StepKind.join_.value, **gateway)
-    incoming = [(u, dict(a)) for u, _, a in H.in_edges(first, data=True)]
-    outgoing = [(v, dict(a)) for _, v, a in H.out_edges(last, data=True)]
-    H.remove_edges_from(list(itertools.pairwise(run)))
-    H.remove_edges_from([(u, first) for u, _ in incoming] + [(last, v) for v, _ in outgoing])
-    H.add_edges_from((u, split, a) for u, a in incoming)
-    H.add_edges_from((join, v, a) for v, a in outgoing)
+    G.add_node(split, name="Thực hiện song song", kind=StepKind.parallel.value, **gateway)
+    G.add_node(join, name="Hoàn tất các bước song song", kind=StepKind.join_.value, **gateway)
+    incoming = [(u, dict(a)) for u, _, a in G.in_edges(first, data=True)]
+    outgoing = [(v, dict(a)) for _, v, a in G.out_edges(last, data=True)]
+    G.remove_edges_from(list(itertools.pairwise(run)))
+    G.remove_edges_from([(u, first) for u, _ in incoming] + [(last, v) for v, _ in outgoing])
+    G.add_edges_from((u, split, a) for u, a in incoming)
+    G.add_edges_from((join, v, a) for v, a in outgoing)
     for step in run:
-        H.add_edge(split, step, when=None, probability=None)
-        H.add_edge(step, join, when=None, probability=None)
-    return H
+        G.add_edge(split, step, when=None, probability=None)
+        G.add_edge(step, join, when=None, probability=None)
 
 
 def _new_id(G: ProcedureGraph, wanted: str) -> str:

@@ -59,8 +59,8 @@ class Proposal:
     """A change a rule proposes, with the function that makes it."""
 
     change: Change
-    apply: Callable[[ProcedureGraph], ProcedureGraph] = field(compare=False)
-    """Return a new graph with the change made; the input is never mutated."""
+    apply: Callable[[ProcedureGraph], None] = field(compare=False)
+    """Make the change in the graph given: the engine passes its own working copy."""
 
     @property
     def key(self) -> tuple[str, tuple[str, ...], tuple[str, ...]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
-from models.graph import ProcedureGraph, copy_graph
+from models.graph import ProcedureGraph
 from models.metrics import is_visit
 from models.procedure import Channel, StepKind
 from rules.base import Effect, Proposal, Rule
@@ -13,11 +13,9 @@ from rules.base import Effect, Proposal, Rule
 __all__ = ["ChannelRule", "move_to_channel"]
 
 
-def move_to_channel(G: ProcedureGraph, node: str, channel: Channel) -> ProcedureGraph:
-    """Return a copy of `G` where step `node` is done through `channel`."""
-    H = copy_graph(G)
-    H.nodes[node]["channel"] = channel.value
-    return H
+def move_to_channel(G: ProcedureGraph, node: str, channel: Channel) -> None:
+    """Make step `node` of `G` done through `channel`."""
+    G.nodes[node]["channel"] = channel.value
 
 
 class ChannelRule(Rule):

@@ -1,11 +1,11 @@
-"""The engine: apply the rules' proposals one at a time, under guardrails, to a fixed point."""
+"""The engine: apply the rules' proposals under guardrails, rule by rule, to a fixed point."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, replace
 
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, copy_graph
 from rules.base import Change, Proposal, Rule, RuleContext
 from rules.guardrails import Guarded
 
@@ -36,39 +36,95 @@ class Outcome:
 def reengineer(G: ProcedureGraph, rules: Sequence[Rule], context: RuleContext) -> Outcome:
     """Apply the proposals of `rules` to the valid graph `G` until none is left.
 
-    Each rule in turn applies its first acceptable proposal and is asked again
-    until it has nothing more; passes over the rules repeat until one changes
-    nothing, so the result is a fixed point: the engine applied to it changes
-    nothing. `G` is never mutated.
+    A pass asks each rule in turn for its proposals on a working copy, asking
+    again after each change so that every proposal sees the graph it changes;
+    the guardrails then check the pass's changes together. When they refuse,
+    the pass is redone rule by rule, and a rule whose changes are refused
+    together has its proposals checked one at a time, each refused one
+    recorded with its guardrail. Passes repeat until one changes nothing, so
+    the result is a fixed point: the engine applied to it changes nothing.
+    `G` is never mutated.
     """
     current = Guarded.of(G, context)
     changes: list[Change] = []
     refused: dict[object, Refusal] = {}
-    progress = True
-    while progress:
-        progress = False
-        for rule in rules:
-            while len(changes) < MAX_CHANGES:
-                accepted = _first_accepted(rule.propose(current.graph, context), current, refused)
-                if accepted is None:
-                    break
-                change, current = accepted
-                changes.append(change)
-                refused.clear()
-                progress = True
+    while len(changes) < MAX_CHANGES:
+        made = _together(rules, current, context, refused)
+        if made is None:
+            made = _rule_by_rule(rules, current, context, refused)
+        batch, current = made
+        if not batch:
+            break
+        changes.extend(batch)
+        refused.clear()
     return Outcome(after=current.graph, changes=tuple(changes), refused=tuple(refused.values()))
 
 
-def _first_accepted(
-    proposals: Sequence[Proposal], current: Guarded, refused: dict[object, Refusal]
-) -> tuple[Change, Guarded] | None:
-    """The first proposal no guardrail refuses, applied; refusals are recorded."""
-    for proposal in proposals:
-        if proposal.key in refused:
-            continue
-        checked = current.check(proposal.apply(current.graph))
+def _next(
+    rule: Rule, G: ProcedureGraph, context: RuleContext, skip: Container[object]
+) -> Proposal | None:
+    return next((p for p in rule.propose(G, context) if p.key not in skip), None)
+
+
+def _applied(proposal: Proposal, work: ProcedureGraph) -> Change:
+    """Make `proposal` in `work`; return its change with the steps it removed."""
+    before = list(work)
+    proposal.apply(work)
+    removed = tuple(node for node in before if node not in work)
+    return replace(proposal.change, removed_steps=removed)
+
+
+def _together(
+    rules: Sequence[Rule], current: Guarded, context: RuleContext, refused: dict[object, Refusal]
+) -> tuple[list[Change], Guarded] | None:
+    """The rules' proposals, each rule's made in turn, checked once; None if refused."""
+    work: ProcedureGraph | None = None
+    made: dict[object, object] = dict(refused)
+    batch: list[Change] = []
+    for rule in rules:
+        while len(batch) < MAX_CHANGES:
+            proposal = _next(rule, current.graph if work is None else work, context, made)
+            if proposal is None:
+                break
+            if work is None:
+                work = copy_graph(current.graph)
+            made[proposal.key] = proposal
+            batch.append(_applied(proposal, work))
+    if work is None:
+        return [], current
+    checked = current.check(work)
+    return (batch, checked) if isinstance(checked, Guarded) else None
+
+
+def _rule_by_rule(
+    rules: Sequence[Rule], current: Guarded, context: RuleContext, refused: dict[object, Refusal]
+) -> tuple[list[Change], Guarded]:
+    """A pass rule by rule: each rule's changes checked together, else one at a time."""
+    batch: list[Change] = []
+    for rule in rules:
+        made = _together([rule], current, context, refused)
+        if made is None:
+            made = _one_by_one(rule, current, context, refused)
+        batch += made[0]
+        current = made[1]
+    return batch, current
+
+
+def _one_by_one(
+    rule: Rule, current: Guarded, context: RuleContext, refused: dict[object, Refusal]
+) -> tuple[list[Change], Guarded]:
+    """`rule`'s proposals one at a time, each checked; refusals are recorded."""
+    batch: list[Change] = []
+    while len(batch) < MAX_CHANGES:
+        proposal = _next(rule, current.graph, context, refused)
+        if proposal is None:
+            break
+        work = copy_graph(current.graph)
+        change = _applied(proposal, work)
+        checked = current.check(work)
         if isinstance(checked, Guarded):
-            removed = tuple(node for node in current.graph if node not in checked.graph)
-            return replace(proposal.change, removed_steps=removed), checked
-        refused[proposal.key] = Refusal(proposal.change, checked)
-    return None
+            batch.append(change)
+            current = checked
+        else:
+            refused[proposal.key] = Refusal(proposal.change, checked)
+    return batch, current

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
-
-from models.graph import ProcedureGraph, submitted_documents, tasks
+from models.graph import ProcedureGraph, dominators, submitted_documents, tasks
 from models.metrics import handoffs, visits
 from models.procedure import StepKind
 from models.validation import reference_problems, validate_graph
@@ -35,7 +33,7 @@ GUARDRAILS = {
 
 
 def unmet_uses(
-    G: ProcedureGraph, context: RuleContext, dominators: dict[str, str] | None = None
+    G: ProcedureGraph, context: RuleContext, idom: dict[str, str] | None = None
 ) -> frozenset[tuple[str, str]]:
     """The (step, document) pairs where a step uses a document nothing gives it.
 
@@ -45,14 +43,13 @@ def unmet_uses(
     that closed before it (a `join` waits for all its branches).
     """
     documents = G.graph["documents"]
-    if dominators is None:
-        start = next(node for node in G if G.in_degree(node) == 0)
-        dominators = nx.immediate_dominators(G, start)
+    if idom is None:
+        idom = dominators(G, next(node for node in G if G.in_degree(node) == 0))
     known: dict[str, frozenset[str]] = {}
 
     def available(node: str) -> frozenset[str]:
         if node not in known:
-            parent = dominators.get(node, node)
+            parent = idom.get(node, node)
             earlier = available(parent) if parent != node else frozenset()
             if G.nodes[node]["kind"] == StepKind.join_:
                 earlier = earlier.union(*(available(q) for q in G.predecessors(node)))
@@ -86,16 +83,16 @@ class Guarded:
 
     graph: ProcedureGraph
     context: RuleContext
-    dominators: dict[str, str]
+    idom: dict[str, str]
+    """The immediate dominator of each step."""
     unmet: frozenset[tuple[str, str]]
     counts: tuple[int, ...]
 
     @classmethod
     def of(cls, G: ProcedureGraph, context: RuleContext) -> Guarded:
         """Wrap `G`, which must be valid (the input, or an accepted change)."""
-        start = next(node for node in G if G.in_degree(node) == 0)
-        dominators = nx.immediate_dominators(G, start)
-        return cls(G, context, dominators, unmet_uses(G, context, dominators), _counts(G))
+        idom = dominators(G, next(node for node in G if G.in_degree(node) == 0))
+        return cls(G, context, idom, unmet_uses(G, context, idom), _counts(G))
 
     def check(self, after: ProcedureGraph) -> str | Guarded:
         """Return the code of the first guardrail `after` breaks, or `after` guarded."""
@@ -110,16 +107,15 @@ class Guarded:
         if _same_routing(before, after):
             if reference_problems(after, file="(result)"):
                 return "valid_process"
-            dominators = self.dominators
+            idom = self.idom
         elif validate_graph(after, file="(result)"):
             return "valid_process"
         else:
-            start = next(node for node in after if after.in_degree(node) == 0)
-            dominators = nx.immediate_dominators(after, start)
-        unmet = unmet_uses(after, self.context, dominators)
+            idom = dominators(after, next(node for node in after if after.in_degree(node) == 0))
+        unmet = unmet_uses(after, self.context, idom)
         if not unmet <= self.unmet:
             return "production_order_kept"
         counts = _counts(after)
         if any(a > b for a, b in zip(counts, self.counts, strict=True)):
             return "measures_not_worse"
-        return Guarded(after, self.context, dominators, unmet, counts)
+        return Guarded(after, self.context, idom, unmet, counts)

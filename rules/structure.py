@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import networkx as nx
-
-from models.graph import ProcedureGraph, copy_graph
+from models.graph import ProcedureGraph
 from models.procedure import GATEWAY_KINDS, StepKind
 from rules.base import Effect
 
@@ -73,15 +71,13 @@ def _reroute(H: ProcedureGraph, node: str, target: str) -> None:
             _collapse_decision(H, u)
 
 
-def remove_step(G: ProcedureGraph, node: str) -> ProcedureGraph:
-    """Return a copy of `G` without `node`, whose inputs flow to its one successor.
+def remove_step(G: ProcedureGraph, node: str) -> None:
+    """Remove `node` from `G`; its inputs flow to its one successor.
 
     A decision whose branches now meet in one flow is removed too.
     """
-    H = copy_graph(G)
-    (succ,) = H.successors(node)
-    _reroute(H, node, succ)
-    return H
+    (succ,) = G.successors(node)
+    _reroute(G, node, succ)
 
 
 def _rework_exit(G: ProcedureGraph, check: str) -> tuple[str, str] | None:
@@ -93,8 +89,23 @@ def _rework_exit(G: ProcedureGraph, check: str) -> tuple[str, str] | None:
     (succ,) = G.successors(check)
     if G.nodes[succ]["kind"] != StepKind.decide or G.in_degree(succ) != 1:
         return None
-    onward = [b for b in G.successors(succ) if not nx.has_path(G, b, check)]
+    onward = [b for b in G.successors(succ) if check not in _reached(G, b)]
     return (succ, onward[0]) if len(onward) == 1 else None
+
+
+def _reached(
+    G: ProcedureGraph, source: str, cut: frozenset[tuple[str, str]] = frozenset()
+) -> set[str]:
+    """`source` and every step after it, not following the flows in `cut`."""
+    seen = {source}
+    stack = [source]
+    while stack:
+        node = stack.pop()
+        for succ in G.successors(node):
+            if succ not in seen and (node, succ) not in cut:
+                seen.add(succ)
+                stack.append(succ)
+    return seen
 
 
 def removable_check(G: ProcedureGraph, node: str) -> bool:
@@ -108,8 +119,8 @@ def removable_check(G: ProcedureGraph, node: str) -> bool:
     return succ != node
 
 
-def remove_check(G: ProcedureGraph, node: str) -> ProcedureGraph:
-    """Return a copy of `G` without the check `node` and the rework loop it drives.
+def remove_check(G: ProcedureGraph, node: str) -> None:
+    """Remove the check `node` from `G`, and the rework loop it drives.
 
     When the check feeds a decision that only sends the dossier back (to be
     completed and checked again), the decision and the rework steps go too:
@@ -117,15 +128,14 @@ def remove_check(G: ProcedureGraph, node: str) -> ProcedureGraph:
     """
     exit_ = _rework_exit(G, node)
     if exit_ is None:
-        return remove_step(G, node)
+        remove_step(G, node)
+        return
     decision, onward = exit_
-    H = copy_graph(G)
-    H.remove_node(decision)
-    _reroute(H, node, onward)
     start = next(n for n in G if G.in_degree(n) == 0)
-    reachable = {start} | nx.descendants(H, start)
-    H.remove_nodes_from([n for n in list(H) if n not in reachable])
-    return H
+    G.remove_node(decision)
+    _reroute(G, node, onward)
+    reachable = _reached(G, start)
+    G.remove_nodes_from([n for n in list(G) if n not in reachable])
 
 
 def between(G: ProcedureGraph, first: str, last: str) -> set[str]:
@@ -154,21 +164,18 @@ def dead_branches(G: ProcedureGraph, decision: str) -> list[str]:
 
 def never_run(G: ProcedureGraph, decision: str) -> set[str]:
     """The steps that only the never-taken branches of `decision` reach."""
-    dead = set(dead_branches(G, decision))
-    H = G.edge_subgraph(e for e in G.edges if not (e[0] == decision and e[1] in dead))
-    start = next(n for n in G if G.in_degree(n) == 0)
-    reachable = {start} | (nx.descendants(H, start) if start in H else set())
+    cut = frozenset((decision, v) for v in dead_branches(G, decision))
+    reachable = _reached(G, next(n for n in G if G.in_degree(n) == 0), cut)
     return {n for n in G if n not in reachable}
 
 
-def drop_dead_branches(G: ProcedureGraph, decision: str) -> ProcedureGraph:
-    """Return a copy of `G` without the never-taken branches of `decision`.
+def drop_dead_branches(G: ProcedureGraph, decision: str) -> None:
+    """Remove the never-taken branches of `decision` from `G`.
 
     The steps only those branches reach go with them, and a decision left
     with one branch is removed.
     """
-    H = copy_graph(G)
-    H.remove_edges_from([(decision, v) for v in dead_branches(G, decision)])
-    H.remove_nodes_from(never_run(G, decision))
-    _collapse_decision(H, decision)
-    return H
+    gone = never_run(G, decision)
+    G.remove_edges_from([(decision, v) for v in dead_branches(G, decision)])
+    G.remove_nodes_from(gone)
+    _collapse_decision(G, decision)

@@ -14,34 +14,24 @@ from rules.structure import remove_step
 from tests.conftest import minimal_procedure
 
 
-def _remove(G: ProcedureGraph, node: str) -> ProcedureGraph:
-    return remove_step(G, node)
-
-
-def _drop_all_documents(G: ProcedureGraph) -> ProcedureGraph:
-    H = copy_graph(G)
-    for _, docs in H.nodes(data="documents"):
+def _drop_all_documents(G: ProcedureGraph) -> None:
+    for _, docs in G.nodes(data="documents"):
         docs.clear()
-    return H
 
 
-def _sign_before_the_check(G: ProcedureGraph) -> ProcedureGraph:
+def _sign_before_the_check(G: ProcedureGraph) -> None:
     """Swap 'check' (which produces the checklist) and 'sign' (which uses it)."""
-    H = copy_graph(G)
-    H.remove_edges_from([("submit", "check"), ("check", "transfer"), ("transfer", "sign")])
-    H.remove_edge("sign", "return")
-    H.add_edges_from(
+    G.remove_edges_from([("submit", "check"), ("check", "transfer"), ("transfer", "sign")])
+    G.remove_edge("sign", "return")
+    G.add_edges_from(
         [("submit", "sign"), ("sign", "transfer"), ("transfer", "check"), ("check", "return")],
         when=None,
         probability=None,
     )
-    return H
 
 
-def _cut_last_flow(G: ProcedureGraph) -> ProcedureGraph:
-    H = copy_graph(G)
-    H.remove_edge("sign", "return")
-    return H
+def _cut_last_flow(G: ProcedureGraph) -> None:
+    G.remove_edge("sign", "return")
 
 
 class Reckless(Rule):
@@ -59,12 +49,14 @@ class Reckless(Rule):
         def change(steps: tuple[str, ...]) -> Change:
             return Change(self.code, steps, "x", "x")
 
-        return [
-            Proposal(change(("sign",)), partial(_remove, node="sign")),
+        proposals = [
+            Proposal(change(("sign",)), partial(remove_step, node="sign")),
             Proposal(change(("submit",)), _drop_all_documents),
             Proposal(change(("check", "sign")), _sign_before_the_check),
-            Proposal(change(("return",)), _cut_last_flow),
+            Proposal(change(("sign", "return")), _cut_last_flow),
         ]
+        # like a real rule, propose only what applies to the graph as it is
+        return [p for p in proposals if all(step in G for step in p.change.steps)]
 
 
 def _procedure_with_a_checklist() -> ProcedureGraph:
