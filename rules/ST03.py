@@ -50,6 +50,7 @@ class DuplicateCheck(Rule):
             for second in checks
             if G.nodes[second]["uses"]
             and any(_covers(G, first, second) for first in checks if first != second)
+            and removable_check(G, second)
         ]
         if not repeats:
             return []
@@ -57,7 +58,7 @@ class DuplicateCheck(Rule):
         proposals = []
         for second in repeats:
             first = _earlier_same_check(G, idom, second, checks)
-            if first is not None and removable_check(G, second):
+            if first is not None:
                 names = f"«{G.nodes[second]['name']}» lặp lại «{G.nodes[first]['name']}»"
                 names_en = f"“{G.nodes[second]['name']}” repeats “{G.nodes[first]['name']}”"
                 change = self.change((second, first), names, names_en, effect=_saving(G, second))

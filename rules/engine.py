@@ -36,27 +36,32 @@ class Outcome:
 def reengineer(G: ProcedureGraph, rules: Sequence[Rule], context: RuleContext) -> Outcome:
     """Apply the proposals of `rules` to the valid graph `G` until none is left.
 
-    A pass asks each rule in turn for its proposals on a working copy, asking
-    again after each change so that every proposal sees the graph it changes;
-    the guardrails then check the pass's changes together. When they refuse,
-    the pass is redone rule by rule, and a rule whose changes are refused
+    A pass asks each rule in turn for its proposals and makes them on a
+    working copy, each on the graph as the previous one left it; the
+    guardrails then check the pass's changes together. When they refuse, the
+    pass is redone rule by rule, and a rule whose changes are refused
     together has its proposals checked one at a time, each refused one
-    recorded with its guardrail. Passes repeat until one changes nothing, so
-    the result is a fixed point: the engine applied to it changes nothing.
-    `G` is never mutated.
+    recorded with its guardrail. Passes repeat until every rule, asked on the
+    final graph, has nothing to propose: the result is a fixed point, and the
+    engine applied to it changes nothing. `G` is never mutated.
     """
     current = Guarded.of(G, context)
     changes: list[Change] = []
     refused: dict[object, Refusal] = {}
-    while len(changes) < MAX_CHANGES:
-        made = _together(rules, current, context, refused)
-        if made is None:
-            made = _rule_by_rule(rules, current, context, refused)
-        batch, current = made
-        if not batch:
-            break
+    settled: set[Rule] = set()
+    while len(settled) < len(rules) and len(changes) < MAX_CHANGES:
+        pending = [rule for rule in rules if rule not in settled]
+        together = _together(pending, current, context, refused)
+        if together is None:
+            batch, current = _rule_by_rule(rules, current, context, refused)
+            settled = set() if batch else set(rules)
+        else:
+            batch, current, quiet = together
+            settled = set(quiet) if batch else settled | set(quiet)
         changes.extend(batch)
-        refused.clear()
+        for key, refusal in list(refused.items()):
+            if not any(rule.code == refusal.change.rule for rule in settled):
+                del refused[key]
     return Outcome(after=current.graph, changes=tuple(changes), refused=tuple(refused.values()))
 
 
@@ -76,24 +81,36 @@ def _applied(proposal: Proposal, work: ProcedureGraph) -> Change:
 
 def _together(
     rules: Sequence[Rule], current: Guarded, context: RuleContext, refused: dict[object, Refusal]
-) -> tuple[list[Change], Guarded] | None:
-    """The rules' proposals, each rule's made in turn, checked once; None if refused."""
+) -> tuple[list[Change], Guarded, list[Rule]] | None:
+    """The rules' proposals, each rule's made in turn, checked once; None if refused.
+
+    Also returns the rules settled: asked on the final graph, they proposed
+    nothing. A rule is asked again after its change only when it had
+    proposed more than one (the others may be stale); whatever a change
+    newly allows is found by the next pass, which asks the unsettled rules.
+    """
     work: ProcedureGraph | None = None
     made: dict[object, object] = dict(refused)
     batch: list[Change] = []
+    quiet_since: dict[Rule, int] = {}
     for rule in rules:
         while len(batch) < MAX_CHANGES:
-            proposal = _next(rule, current.graph if work is None else work, context, made)
-            if proposal is None:
+            graph = current.graph if work is None else work
+            proposals = [p for p in rule.propose(graph, context) if p.key not in made]
+            if not proposals:
+                quiet_since[rule] = len(batch)
                 break
             if work is None:
                 work = copy_graph(current.graph)
-            made[proposal.key] = proposal
-            batch.append(_applied(proposal, work))
+            made[proposals[0].key] = proposals[0]
+            batch.append(_applied(proposals[0], work))
+            if len(proposals) == 1:
+                break
+    settled = [rule for rule, since in quiet_since.items() if since == len(batch)]
     if work is None:
-        return [], current
+        return [], current, settled
     checked = current.check(work)
-    return (batch, checked) if isinstance(checked, Guarded) else None
+    return (batch, checked, settled) if isinstance(checked, Guarded) else None
 
 
 def _rule_by_rule(
@@ -102,9 +119,8 @@ def _rule_by_rule(
     """A pass rule by rule: each rule's changes checked together, else one at a time."""
     batch: list[Change] = []
     for rule in rules:
-        made = _together([rule], current, context, refused)
-        if made is None:
-            made = _one_by_one(rule, current, context, refused)
+        together = _together([rule], current, context, refused)
+        made = _one_by_one(rule, current, context, refused) if together is None else together[:2]
         batch += made[0]
         current = made[1]
     return batch, current

@@ -72,7 +72,9 @@ def _counts(G: ProcedureGraph) -> tuple[int, ...]:
 
 def _same_routing(G: ProcedureGraph, H: ProcedureGraph) -> bool:
     """Whether `G` and `H` have the same steps, kinds and flows (labels and probabilities)."""
-    return G.adj == H.adj and all(
+    if len(G) != len(H) or G.number_of_edges() != H.number_of_edges():
+        return False
+    return dict(G.adjacency()) == dict(H.adjacency()) and all(
         H.nodes[node]["kind"] == kind for node, kind in G.nodes(data="kind")
     )
 

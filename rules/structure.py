@@ -49,10 +49,8 @@ def _connect(H: ProcedureGraph, source: str, target: str, attrs: dict[str, objec
     existing["when"] = " / ".join(dict.fromkeys(labels)) or None
 
 
-def _collapse_decision(H: ProcedureGraph, node: str) -> None:
-    """Remove a `decide` left with a single branch; its inputs go straight to that branch."""
-    if H.nodes[node]["kind"] != StepKind.decide or H.out_degree(node) != 1:
-        return
+def _bypass(H: ProcedureGraph, node: str) -> None:
+    """Remove `node`, which has one successor; its inputs go straight to that successor."""
     (target,) = H.successors(node)
     incoming = [(u, dict(a)) for u, _, a in H.in_edges(node, data=True)]
     H.remove_node(node)
@@ -60,21 +58,44 @@ def _collapse_decision(H: ProcedureGraph, node: str) -> None:
         _connect(H, u, target, attrs)
 
 
+def _idle(H: ProcedureGraph, node: str) -> bool:
+    """Whether gateway `node` has nothing left to route."""
+    kind = H.nodes[node]["kind"]
+    if H.out_degree(node) != 1:
+        return False
+    return kind in (StepKind.decide, StepKind.parallel) or (
+        kind == StepKind.join_ and H.in_degree(node) == 1
+    )
+
+
+def _tidy_gateways(H: ProcedureGraph, near: Iterable[str]) -> None:
+    """Remove the gateways near a change that it left with nothing to route.
+
+    A `decide` or `parallel` with one branch left, and a `join` with one
+    incoming flow left, are bypassed; then their neighbours are looked at.
+    """
+    todo = [node for node in near if node in H]
+    while todo:
+        node = todo.pop()
+        if node in H and _idle(H, node):
+            todo += [*H.predecessors(node), *H.successors(node)]
+            _bypass(H, node)
+
+
 def _reroute(H: ProcedureGraph, node: str, target: str) -> None:
-    """Remove `node`; each flow into it goes to `target` instead."""
+    """Remove `node`; each flow into it goes to `target` instead, and idle gateways go."""
     incoming = [(u, dict(a)) for u, _, a in H.in_edges(node, data=True)]
     H.remove_node(node)
     for u, attrs in incoming:
         _connect(H, u, target, attrs)
-    for u, _ in incoming:
-        if u in H:
-            _collapse_decision(H, u)
+    _tidy_gateways(H, [target, *(u for u, _ in incoming)])
 
 
 def remove_step(G: ProcedureGraph, node: str) -> None:
     """Remove `node` from `G`; its inputs flow to its one successor.
 
-    A decision whose branches now meet in one flow is removed too.
+    A decision whose branches now meet in one flow is removed too, as is a
+    parallel block left with one branch.
     """
     (succ,) = G.successors(node)
     _reroute(G, node, succ)
@@ -109,14 +130,20 @@ def _reached(
 
 
 def removable_check(G: ProcedureGraph, node: str) -> bool:
-    """Whether `remove_check` can take `node` out: one flow out, and any decision on
-    its result only sends the dossier back for rework."""
+    """Whether `remove_check` can take `node` out: one flow out, any decision on its
+    result only sends the dossier back for rework, and no step the law requires goes."""
     if G.in_degree(node) == 0 or G.out_degree(node) != 1 or G.nodes[node]["mandatory"]:
         return False
     (succ,) = G.successors(node)
-    if G.nodes[succ]["kind"] == StepKind.decide:
-        return _rework_exit(G, node) is not None
-    return succ != node
+    if G.nodes[succ]["kind"] != StepKind.decide:
+        return succ != node
+    exit_ = _rework_exit(G, node)
+    if exit_ is None:
+        return False
+    decision, onward = exit_
+    cut = frozenset((decision, b) for b in G.successors(decision) if b != onward)
+    kept = _reached(G, next(n for n in G if G.in_degree(n) == 0), cut)
+    return not any(G.nodes[n]["mandatory"] for n in G if n not in kept)
 
 
 def remove_check(G: ProcedureGraph, node: str) -> None:
@@ -177,5 +204,6 @@ def drop_dead_branches(G: ProcedureGraph, decision: str) -> None:
     """
     gone = never_run(G, decision)
     G.remove_edges_from([(decision, v) for v in dead_branches(G, decision)])
+    branches = list(G.successors(decision))
     G.remove_nodes_from(gone)
-    _collapse_decision(G, decision)
+    _tidy_gateways(G, [decision, *branches])
