@@ -6,10 +6,10 @@ from functools import partial
 
 from pydantic import BaseModel, ConfigDict
 
-from models.graph import ProcedureGraph, dominators
+from models.graph import ProcedureGraph
 from models.procedure import StepKind
 from rules.base import Effect, Proposal, Rule, RuleContext
-from rules.structure import between, removable_check, remove_check, supplies
+from rules.structure import between, dominates, removable_check, remove_check, supplies
 
 __all__ = ["DuplicateCheck"]
 
@@ -45,19 +45,9 @@ class DuplicateCheck(Rule):
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         checks = [n for n, attrs in G.nodes(data=True) if attrs["kind"] in self.params.kinds]
-        repeats = [
-            second
-            for second in checks
-            if G.nodes[second]["uses"]
-            and any(_covers(G, first, second) for first in checks if first != second)
-            and removable_check(G, second)
-        ]
-        if not repeats:
-            return []
-        idom = dominators(G, next(node for node in G if G.in_degree(node) == 0))
         proposals = []
-        for second in repeats:
-            first = _earlier_same_check(G, idom, second, checks)
+        for second in checks:
+            first = _earlier_same_check(G, second, checks)
             if first is not None:
                 names = f"«{G.nodes[second]['name']}» lặp lại «{G.nodes[first]['name']}»"
                 names_en = f"“{G.nodes[second]['name']}” repeats “{G.nodes[first]['name']}”"
@@ -72,23 +62,21 @@ def _covers(G: ProcedureGraph, first: str, second: str) -> bool:
     return a["kind"] == b["kind"] and set(b["uses"]) <= set(a["uses"])
 
 
-def _earlier_same_check(
-    G: ProcedureGraph, idom: dict[str, str], second: str, checks: list[str]
-) -> str | None:
-    """The check that every path to `second` passes and that covers what it checks."""
+def _earlier_same_check(G: ProcedureGraph, second: str, checks: list[str]) -> str | None:
+    """A check that every path to `second` passes and that covers what it checks."""
     attrs = G.nodes[second]
-    uses = set(attrs["uses"])
-    if not uses or attrs["mandatory"] or attrs["produces"] or attrs["documents"]:
+    if not attrs["uses"] or attrs["mandatory"] or attrs["produces"] or attrs["documents"]:
         return None
-    step = second
-    while idom.get(step, step) != step:
-        step = idom[step]
-        if (
-            step in checks
-            and _covers(G, step, second)
-            and not any(uses & supplies(G, node) for node in between(G, step, second))
+    covering = [first for first in checks if first != second and _covers(G, first, second)]
+    if not covering or not removable_check(G, second):
+        return None
+    uses = set(attrs["uses"])
+    start = next(node for node in G if G.in_degree(node) == 0)
+    for first in covering:
+        if dominates(G, start, first, second) and not any(
+            uses & supplies(G, node) for node in between(G, first, second)
         ):
-            return step
+            return first
     return None
 
 

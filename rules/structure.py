@@ -11,6 +11,7 @@ from rules.base import Effect
 __all__ = [
     "between",
     "dead_branches",
+    "dominates",
     "drop_dead_branches",
     "never_run",
     "removable_check",
@@ -127,6 +128,14 @@ def _reached(
                 seen.add(succ)
                 stack.append(succ)
     return seen
+
+
+def dominates(G: ProcedureGraph, start: str, first: str, second: str) -> bool:
+    """Whether every path from `start` to `second` passes `first`."""
+    if first == start:
+        return True
+    cut = frozenset((first, succ) for succ in G.successors(first))
+    return second not in _reached(G, start, cut)
 
 
 def removable_check(G: ProcedureGraph, node: str) -> bool:
