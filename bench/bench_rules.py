@@ -13,10 +13,13 @@ import statistics
 import sys
 import time
 
+from models.files import find_procedure_files, load_data_sources, load_procedures
 from models.graph import ProcedureGraph, tasks, to_graph
 from models.synthetic import random_catalogue, random_procedure
 from rules import RuleContext, get_rules
 from rules.engine import reengineer
+from tthc.pipeline import rule_context
+from tthc.settings import get_settings
 
 CONTEXT = RuleContext(
     connected_sources=frozenset({"population_db", "civil_status_db", "business_db"})
@@ -66,9 +69,36 @@ def scaling(count: int) -> None:
     )
 
 
+def machine_speed() -> None:
+    """A yardstick for comparing figures across machines."""
+    started = time.perf_counter()
+    sum(range(10**6))
+    print(f"this machine: sum(range(10**6)) takes {(time.perf_counter() - started) * 1000:.0f} ms")
+
+
+def bundled(repeats: int = 20) -> None:
+    settings = get_settings()
+    sources = load_data_sources(settings.data_sources_file)
+    procedures = load_procedures(find_procedure_files([settings.catalog_dir]), sources)
+    graphs = [to_graph(p) for p in procedures.values() if 25 <= len(p.steps) <= 40]
+    context = rule_context(sources)
+    timings = []
+    for G in graphs:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            reengineer(G, RULES, context)
+            timings.append((time.perf_counter() - started) * 1000)
+    print(
+        f"bundled procedures of 25-40 steps ({len(graphs)}): "
+        f"median {statistics.median(timings):.2f} ms"
+    )
+
+
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    machine_speed()
     thirty_steps()
+    bundled()
     scaling(count)
 
 
