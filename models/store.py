@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint, event
@@ -104,9 +105,12 @@ def _refuse_change(mapper: Mapper[Any], connection: Any, target: ProcedureVersio
 
 
 def make_engine(url: str) -> Engine:
-    """Return an engine for `url` with the tables created."""
+    """Return an engine for `url` with the tables created (and a SQLite file's folder)."""
     connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
     engine = create_engine(url, connect_args=connect_args)
+    database = engine.url.database
+    if engine.url.get_backend_name() == "sqlite" and database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
     SQLModel.metadata.create_all(engine)
     return engine
 
