@@ -60,6 +60,10 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
+SETTINGS_FILES = frozenset({"data_sources.yaml", "cost_settings.yaml"})
+"""Files in the catalogue folder that are not procedures."""
+
+
 def read_document(path: Path) -> Any:
     """Return the parsed content of a YAML or JSON file, refusing duplicate keys."""
     text = path.read_text(encoding="utf-8")
@@ -155,7 +159,7 @@ def find_procedure_files(paths: Iterable[Path]) -> list[Path]:
             found += sorted(
                 p
                 for p in path.rglob("*")
-                if p.suffix in PROCEDURE_SUFFIXES and p.name != "data_sources.yaml"
+                if p.suffix in PROCEDURE_SUFFIXES and p.name not in SETTINGS_FILES
             )
         else:
             found.append(path)

@@ -28,6 +28,7 @@ __all__ = [
     "graph_to_json",
     "is_gateway",
     "post_dominators",
+    "steps_of_kind",
     "submitted_documents",
     "tasks",
     "to_graph",
@@ -215,6 +216,11 @@ def _immediate_dominators(
                 idom[node] = new
                 changed = True
     return idom
+
+
+def steps_of_kind(G: ProcedureGraph, kind: str) -> list[str]:
+    """The steps of `G` of one kind, in graph order."""
+    return [node for node, attrs in G.nodes(data=True) if attrs["kind"] == kind]
 
 
 def tasks(G: ProcedureGraph) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import networkx as nx
 from pydantic import BaseModel
 
@@ -18,10 +20,12 @@ from models.procedure import HOURS_PER_DAY, ActorKind, Channel, StepKind
 __all__ = [
     "Metrics",
     "expected_hours",
+    "expected_total",
     "handoffs",
     "is_person_task",
     "is_visit",
     "measure",
+    "starts_trip",
     "visits",
 ]
 
@@ -104,14 +108,16 @@ def is_visit(G: ProcedureGraph, node: str) -> bool:
     return applicant or attrs["kind"] in _FACE_TO_FACE
 
 
+def starts_trip(G: ProcedureGraph, node: str) -> bool:
+    """Whether step `node` is a visit not directly after another one: a trip to an office."""
+    return is_visit(G, node) and not (
+        G.in_degree(node) > 0 and all(is_visit(G, pred) for pred in G.predecessors(node))
+    )
+
+
 def visits(G: ProcedureGraph) -> int:
     """Count the applicant's trips: visit steps not directly after another visit step."""
-    return sum(
-        1
-        for node in G
-        if is_visit(G, node)
-        and not (G.in_degree(node) > 0 and all(is_visit(G, pred) for pred in G.predecessors(node)))
-    )
+    return sum(1 for node in G if starts_trip(G, node))
 
 
 def expected_hours(G: ProcedureGraph) -> float:
@@ -120,15 +126,43 @@ def expected_hours(G: ProcedureGraph) -> float:
     Exclusive branches are weighted by their probability, loops by their
     expected repeats, and a parallel block takes its longest branch.
     """
-    H = _collapse_parallel_blocks(G)
+    return _expected(G, {node: attrs["hours"] for node, attrs in G.nodes(data=True)}, max)
+
+
+def expected_total(G: ProcedureGraph, amounts: Mapping[str, float]) -> float:
+    """The expected sum of `amounts` (per step) over one run of the procedure.
+
+    Like the lead time, but the branches of a parallel block all add up:
+    what every step costs, not how long the procedure waits.
+
+    >>> G = nx.DiGraph()
+    >>> G.add_nodes_from([("s", {"kind": "submit"}), ("a", {"kind": "check"}),
+    ...                   ("g", {"kind": "decide"}), ("b", {"kind": "return"})])
+    >>> G.add_edges_from([("s", "a"), ("a", "g"), ("g", "b", {"probability": 0.25}),
+    ...                   ("g", "a", {"probability": 0.75})])
+    >>> expected_total(G, {"a": 1.0, "b": 10.0})  # a runs 4 times on average, b once
+    14.0
+    """
+    return _expected(G, {node: amounts.get(node, 0.0) for node in G}, sum)
+
+
+def _expected(
+    G: ProcedureGraph, amounts: Mapping[str, float], combine: Callable[[list[float]], float]
+) -> float:
+    H = _collapse_parallel_blocks(G, amounts, combine)
     start = next(node for node in H if H.in_degree(node) == 0)
     return _absorbing_times(H)[start]
 
 
-def _collapse_parallel_blocks(G: ProcedureGraph) -> ProcedureGraph:
-    """Return a copy of `G` with each parallel block (innermost first) as one node."""
+def _collapse_parallel_blocks(
+    G: ProcedureGraph, amounts: Mapping[str, float], combine: Callable[[list[float]], float]
+) -> ProcedureGraph:
+    """Return a copy of `G` with each parallel block (innermost first) as one node.
+
+    A block's amount combines its branches' (`max` for time, `sum` for costs).
+    """
     H: ProcedureGraph = nx.DiGraph()
-    H.add_nodes_from((n, {"hours": a["hours"], "kind": a["kind"]}) for n, a in G.nodes(data=True))
+    H.add_nodes_from((n, {"hours": amounts[n], "kind": a["kind"]}) for n, a in G.nodes(data=True))
     H.add_edges_from((u, v, {"p": a.get("probability")}) for u, v, a in G.edges(data=True))
     while True:
         splits = [n for n in H if H.nodes[n]["kind"] == StepKind.parallel]
@@ -140,9 +174,11 @@ def _collapse_parallel_blocks(G: ProcedureGraph) -> ProcedureGraph:
         join = closing[split]
         inner = blocks[split]
         longest = (
-            max(
-                _absorbing_times(H.subgraph(inner | {join}), absorbing=join)[first]
-                for first in H.successors(split)
+            combine(
+                [
+                    _absorbing_times(H.subgraph(inner | {join}), absorbing=join)[first]
+                    for first in H.successors(split)
+                ]
             )
             if inner
             else 0.0

@@ -1,0 +1,156 @@
+"""What a procedure costs its applicant in đồng (Standard Cost Model), and its online readiness.
+
+Cost of one dossier = hours the applicant spends * hourly income + travel +
+copies + fees (Circular 07/2014/TT-BTP's formula; the parameters are in
+catalog/cost_settings.yaml). Activities: learning the requirements, preparing
+each document, the applicant's own steps, travelling to and waiting at an
+office, supplementing; each weighted by how often it runs (loops, branches).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from models.errors import InvalidProcedure, Problem
+from models.files import read_document
+from models.graph import ProcedureGraph, steps_of_kind, submitted_documents
+from models.metrics import expected_total, starts_trip, visits
+from models.procedure import ActorKind, Channel, StepKind
+
+__all__ = [
+    "ComplianceCost",
+    "CostSettings",
+    "Readiness",
+    "compliance_cost",
+    "load_cost_settings",
+    "readiness",
+]
+
+
+class CostSettings(BaseModel):
+    """The assumptions behind every đồng figure (catalog/cost_settings.yaml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: str = Field(min_length=1)
+    currency: str = "VND"
+    hourly_income_vnd: int = Field(ge=0)
+    learning_hours: float = Field(ge=0)
+    document_hours: float = Field(ge=0)
+    document_hours_by_id: dict[str, float] = Field(default_factory=dict)
+    copy_vnd: int = Field(ge=0)
+    travel_vnd: int = Field(ge=0)
+    travel_hours: float = Field(ge=0)
+    waiting_hours: float = Field(ge=0)
+
+
+def load_cost_settings(path: Path) -> CostSettings:
+    """Read the cost settings; a bad file gets an error naming the file and the field."""
+    try:
+        return CostSettings.model_validate(read_document(path))
+    except (OSError, ValueError, yaml.YAMLError) as error:
+        if isinstance(error, ValidationError):
+            problems = [
+                Problem(str(path), ".".join(map(str, e["loc"])) or "settings", e["msg"])
+                for e in error.errors()
+            ]
+        else:
+            problems = [Problem(str(path), "settings", f"cannot read the file: {error}")]
+        raise InvalidProcedure(problems) from error
+
+
+class ComplianceCost(BaseModel):
+    """The applicant's cost of one dossier, in parts, and of a year's dossiers."""
+
+    hours: float
+    """Expected hours the applicant spends on one dossier."""
+    time_vnd: int
+    travel_vnd: int
+    copies_vnd: int
+    fees_vnd: int
+    per_dossier_vnd: int
+    per_year_vnd: int
+    settings_version: str
+
+
+def _is_applicant(G: ProcedureGraph, node: str) -> bool:
+    kind: str = G.graph["actors"][G.nodes[node]["actor"]]["kind"]
+    return kind == ActorKind.applicant
+
+
+def _pays_online(G: ProcedureGraph) -> bool:
+    """Whether the applicant pays online: no payment (or, without one, submission) in person."""
+    pays = steps_of_kind(G, StepKind.pay) or steps_of_kind(G, StepKind.submit)
+    return all(G.nodes[n]["channel"] != Channel.in_person for n in pays)
+
+
+def compliance_cost(G: ProcedureGraph, settings: CostSettings) -> ComplianceCost:
+    """The Standard-Cost-Model cost of procedure graph `G` for its applicant."""
+    documents = G.graph["documents"]
+    hours: dict[str, float] = {}
+    travel: dict[str, float] = {}
+    copies: dict[str, float] = {}
+    for node, attrs in G.nodes(data=True):
+        own = attrs["hours"] if _is_applicant(G, node) else 0.0
+        trip = starts_trip(G, node)
+        preparing = sum(
+            settings.document_hours_by_id.get(doc, settings.document_hours)
+            for doc in attrs["documents"]
+        )
+        hours[node] = own + preparing + trip * (settings.travel_hours + settings.waiting_hours)
+        travel[node] = trip * settings.travel_vnd
+        copies[node] = sum(documents[doc].get("copies", 1) for doc in attrs["documents"]) * (
+            settings.copy_vnd
+        )
+    total_hours = settings.learning_hours + expected_total(G, hours)
+    fees = G.graph["header"]["fees_vnd"]
+    parts = {
+        "time_vnd": round(total_hours * settings.hourly_income_vnd),
+        "travel_vnd": round(expected_total(G, travel)),
+        "copies_vnd": round(expected_total(G, copies)),
+        "fees_vnd": fees["online"] if _pays_online(G) else fees["in_person"],
+    }
+    per_dossier = sum(parts.values())
+    return ComplianceCost(
+        hours=round(total_hours, 3),
+        **parts,
+        per_dossier_vnd=per_dossier,
+        per_year_vnd=per_dossier * G.graph["header"]["annual_volume"],
+        settings_version=settings.version,
+    )
+
+
+class Readiness(BaseModel):
+    """The online-service indicators (Decision 766/QĐ-TTg) a procedure's design decides."""
+
+    full_online: bool
+    """No trip to an office left (toàn trình)."""
+    online_payment: bool | None
+    """Fees payable online; None when the procedure has no fee."""
+    electronic_result: bool
+    """Every result handed back online."""
+    documents_reused: int
+    """Documents a connected data source holds that the applicant no longer submits."""
+    documents_submitted: int
+
+
+def readiness(G: ProcedureGraph, connected_sources: frozenset[str]) -> Readiness:
+    """The online readiness of procedure graph `G` given the connected data sources."""
+    fees = G.graph["header"]["fees_vnd"]
+    submitted = submitted_documents(G)
+    returns = steps_of_kind(G, StepKind.return_)
+    return Readiness(
+        full_online=visits(G) == 0,
+        online_payment=_pays_online(G) if fees["in_person"] or fees["online"] else None,
+        electronic_result=bool(returns)
+        and all(G.nodes[n]["channel"] == Channel.online for n in returns),
+        documents_reused=sum(
+            1
+            for doc_id, doc in G.graph["documents"].items()
+            if doc.get("held_by") in connected_sources and doc_id not in submitted
+        ),
+        documents_submitted=len(submitted),
+    )
