@@ -120,13 +120,15 @@ def visits(G: ProcedureGraph) -> int:
     return sum(1 for node in G if starts_trip(G, node))
 
 
-def expected_hours(G: ProcedureGraph) -> float:
-    """Expected hours from the start to an end.
+def expected_hours(G: ProcedureGraph, hours: Mapping[str, float] | None = None) -> float:
+    """Expected hours from the start to an end (counting only `hours`, when given).
 
     Exclusive branches are weighted by their probability, loops by their
     expected repeats, and a parallel block takes its longest branch.
     """
-    return _expected(G, {node: attrs["hours"] for node, attrs in G.nodes(data=True)}, max)
+    if hours is None:
+        return _expected(G, {node: attrs["hours"] for node, attrs in G.nodes(data=True)}, max)
+    return _expected(G, {node: hours.get(node, 0.0) for node in G}, max)
 
 
 def expected_total(G: ProcedureGraph, amounts: Mapping[str, float]) -> float:
