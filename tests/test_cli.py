@@ -74,3 +74,26 @@ def test_analyze_unknown_code_says_what_to_do() -> None:
     result = runner.invoke(app, ["analyze", "0.000000"])
     assert result.exit_code != 0
     assert "tthc import" in result.output
+
+
+@pytest.mark.parametrize(
+    ("source", "expected_code"),
+    [("land_db", "1.013831"), ("population_db", "2.001159")],
+)
+def test_whatif_names_the_procedures_that_gain_and_stores_nothing(
+    tmp_path: Path, source: str, expected_code: str
+) -> None:
+    result = runner.invoke(app, ["whatif", "--connect", source, "--json"])
+    assert result.exit_code == 0, result.output
+    gains = json.loads(result.output)
+    assert expected_code in {gain["code"] for gain in gains}
+    assert all(gain["documents_dropped"] or gain["steps_removed"] for gain in gains)
+    savings = [gain["vnd_saved_per_year"] for gain in gains]
+    assert savings == sorted(savings, reverse=True) and savings[0] > 0
+    assert not (tmp_path / "cli.db").exists(), "a what-if must not write to the store"
+
+
+def test_whatif_refuses_an_unknown_source() -> None:
+    result = runner.invoke(app, ["whatif", "--connect", "moon_db"])
+    assert result.exit_code == 1
+    assert "unknown data source ['moon_db']" in result.output

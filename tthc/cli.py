@@ -1,4 +1,4 @@
-"""The `tthc` command line: validate, import, list, analyze, rules, demo."""
+"""The `tthc` command line: validate, import, list, analyze, rules, whatif, demo."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import yaml
 from sqlmodel import Session, select
 
 from diagrams.figures import write_diagrams
+from models.costs import load_cost_settings
 from models.errors import InvalidProcedure, TthcError
 from models.files import find_procedure_files, load_data_sources, load_procedures
 from models.graph import graph_from_json, to_graph
@@ -21,6 +22,7 @@ from rules import get_rules
 from rules.catalogue import catalogue_markdown
 from tthc.pipeline import ProcedureAnalysis, analyze, import_procedures, rule_context
 from tthc.settings import get_settings
+from tthc.whatif import what_if
 
 app = typer.Typer(
     help="Re-engineer Vietnamese administrative procedures (TTHC).", no_args_is_help=True
@@ -171,6 +173,47 @@ def rules_(
         return
     for rule in get_rules():
         typer.echo(f"{rule.code}  {rule.name:34} {rule.reason_en}")
+
+
+@app.command("whatif")
+def whatif(
+    connect: Annotated[
+        list[str], typer.Option("--connect", help="Data source id to connect (repeatable).")
+    ],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Procedure files or folders (default: the bundled catalogue)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """What connecting a data source gains, procedure by procedure. Stores nothing."""
+    settings = get_settings()
+    procedures = _load_valid(paths or [settings.catalog_dir])
+    try:
+        sources = load_data_sources(settings.data_sources_file)
+        costs = load_cost_settings(settings.cost_settings_file)
+        gains = what_if(
+            (to_graph(p) for p in procedures.values()), sources, connect, get_rules(), costs
+        )
+    except TthcError as error:
+        raise _fail(error) from error
+    if as_json:
+        typer.echo(json.dumps([g.model_dump() for g in gains], ensure_ascii=False, indent=2))
+        return
+    names = ", ".join(sources[c].name for c in connect)
+    typer.echo(f"Kết nối {names}: {len(gains)}/{len(procedures)} thủ tục thay đổi")
+    for gain in gains:
+        typer.echo(
+            f"{gain.code:<14} {gain.name[:44]:44}  bỏ {len(gain.documents_dropped)} giấy tờ, "
+            f"{len(gain.steps_removed)} bước  giảm {gain.days_saved_per_dossier:.2f} ngày  "
+            f"{gain.vnd_saved_per_year:>15,} đ/năm"
+        )
+    total = sum(g.vnd_saved_per_year for g in gains)
+    days = sum(g.dossier_days_saved_per_year for g in gains)
+    typer.echo(
+        f"Tổng: {total:,} đ/năm; {days:,.0f} ngày-hồ sơ/năm "
+        f"(giả định chi phí: {settings.cost_settings_file.name} v{costs.version})"
+    )
 
 
 @app.command()

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     """SQLAlchemy URL of the store: SQLite (embedded) or postgresql+psycopg://…"""
     catalog_dir: Path = PROJECT_ROOT / "catalog"
     data_sources_file: Path = PROJECT_ROOT / "catalog" / "data_sources.yaml"
+    cost_settings_file: Path = PROJECT_ROOT / "catalog" / "cost_settings.yaml"
+    """The compliance-cost assumptions every đồng figure is computed from."""
     out_dir: Path = PROJECT_ROOT / "out"
 
 
