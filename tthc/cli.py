@@ -1,11 +1,11 @@
-"""The `tthc` command line: validate, import, list, analyze, rules, whatif, demo."""
+"""The `tthc` command line: validate, import, list, analyze, rules, whatif, report, demo."""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 import yaml
@@ -18,9 +18,12 @@ from models.files import find_procedure_files, load_data_sources, load_procedure
 from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
 from models.store import ProcedureRecord, latest_version, make_engine
-from rules import get_rules
+from rules import RULES_VERSION, get_rules
 from rules.catalogue import catalogue_markdown
 from tthc.pipeline import ProcedureAnalysis, analyze, import_procedures, rule_context
+from tthc.report import build_report
+from tthc.report_files import publish_report
+from tthc.report_labels import Lang
 from tthc.settings import get_settings
 from tthc.whatif import what_if
 
@@ -214,6 +217,40 @@ def whatif(
         f"Tổng: {total:,} đ/năm; {days:,.0f} ngày-hồ sơ/năm "
         f"(giả định chi phí: {settings.cost_settings_file.name} v{costs.version})"
     )
+
+
+@app.command("report")
+def report_(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Procedure files or folders (default: the bundled catalogue)."),
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every procedure, not only the 25 essential services.")
+    ] = False,
+    lang: Annotated[str, typer.Option(help="vi (Vietnamese) or en (English).")] = "vi",
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: out/).")] = None,
+) -> None:
+    """Write the consolidated review report: HTML, XLSX, CSV and a Markdown summary."""
+    if lang not in ("vi", "en"):
+        raise typer.BadParameter("use vi or en", param_hint="--lang")
+    settings = get_settings()
+    root = out or settings.out_dir
+    procedures = [
+        p for p in _load_valid(paths or [settings.catalog_dir]).values() if every or p.essential
+    ]
+    try:
+        sources = load_data_sources(settings.data_sources_file)
+        costs = load_cost_settings(settings.cost_settings_file)
+        context = rule_context(sources)
+        analyses = [analyze(to_graph(p), get_rules(), context) for p in procedures]
+        diagrams = {a.code: write_diagrams(root, a) for a in analyses}
+    except TthcError as error:
+        raise _fail(error) from error
+    report = build_report(analyses, costs, context.connected_sources, RULES_VERSION)
+    files = publish_report(root, report, diagrams, (cast(Lang, lang),))[cast(Lang, lang)]
+    typer.echo(f"{len(analyses)} procedures: {files.html}")
+    typer.echo(f"  {files.xlsx}\n  {files.csv}\n  {files.markdown}")
 
 
 @app.command()
