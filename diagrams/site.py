@@ -55,8 +55,13 @@ def _totals(entries: Sequence[SiteEntry]) -> dict[str, dict[str, float]]:
     return totals
 
 
-def write_site(out_dir: Path, entries: Sequence[SiteEntry], rules_version: str) -> Path:
-    """Write `index.html` and one page per procedure; return the index's path."""
+def write_site(
+    out_dir: Path, entries: Sequence[SiteEntry], rules_version: str, report: str | None = None
+) -> Path:
+    """Write `index.html` and one page per procedure; return the index's path.
+
+    `report`, when given, is the consolidated report's page, relative to `out_dir`.
+    """
     ordered = sorted(entries, key=lambda e: (e.essential is None, e.essential or 0, e.code))
     (out_dir / "procedures").mkdir(parents=True, exist_ok=True)
     page = _environment.get_template("procedure.html.j2")
@@ -66,7 +71,7 @@ def write_site(out_dir: Path, entries: Sequence[SiteEntry], rules_version: str) 
     index = out_dir / "index.html"
     index.write_text(
         _environment.get_template("index.html.j2").render(
-            entries=ordered, totals=_totals(ordered), rules_version=rules_version
+            entries=ordered, totals=_totals(ordered), rules_version=rules_version, report=report
         ),
         encoding="utf-8",
     )

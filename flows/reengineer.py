@@ -17,6 +17,7 @@ from sqlmodel import Session
 from diagrams.figures import write_diagrams
 from diagrams.render import require_dot
 from diagrams.site import SiteEntry, write_site
+from models.costs import load_cost_settings
 from models.files import find_procedure_files, load_data_sources, load_procedures
 from models.graph import graph_from_json
 from models.procedure import Procedure
@@ -30,6 +31,8 @@ from tthc.pipeline import (
     rule_context,
     store_analysis,
 )
+from tthc.report import build_report
+from tthc.report_files import publish_report
 from tthc.settings import get_settings
 
 __all__ = ["BATCH_SIZE", "reengineer_catalog"]
@@ -112,9 +115,26 @@ def render_batch(out_dir: str, analyses: list[tuple[int, ProcedureAnalysis]]) ->
 
 
 @task(cache_policy=NONE)
-def publish_site(out_dir: str, entries: list[SiteEntry]) -> str:
-    """Write the review site; return the index page's path."""
-    return str(write_site(Path(out_dir), entries, RULES_VERSION))
+def publish_review_report(
+    out_dir: str,
+    analyses: list[tuple[int, ProcedureAnalysis]],
+    entries: list[SiteEntry],
+    context: RuleContext,
+) -> str:
+    """Write the consolidated report (the essential services; all procedures when none
+    is one) in Vietnamese and English; return its page, relative to `out_dir`."""
+    costs = load_cost_settings(get_settings().cost_settings_file)
+    every = [a for _, a in analyses]
+    essential = [a for a in every if a.before.graph["header"]["essential"]]
+    report = build_report(essential or every, costs, context.connected_sources, RULES_VERSION)
+    files = publish_report(Path(out_dir), report, {e.code: e.diagrams for e in entries})
+    return files["vi"].html.relative_to(out_dir).as_posix()
+
+
+@task(cache_policy=NONE)
+def publish_site(out_dir: str, entries: list[SiteEntry], report: str) -> str:
+    """Write the review site, linking the report; return the index page's path."""
+    return str(write_site(Path(out_dir), entries, RULES_VERSION, report))
 
 
 @flow(name="reengineer-catalog", log_prints=True)
@@ -123,7 +143,7 @@ def reengineer_catalog(
     out_dir: str | None = None,
     rules: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Re-engineer a catalogue of procedures and publish the review site.
+    """Re-engineer a catalogue of procedures; publish the review site and the report.
 
     Args:
         paths: Procedure files or folders; default: the bundled catalogue.
@@ -145,9 +165,11 @@ def reengineer_catalog(
         for i in range(0, len(analyses), BATCH_SIZE)
         for e in render_batch(target, analyses[i : i + BATCH_SIZE])
     ]
-    index = publish_site(target, entries)
+    report = publish_review_report(target, analyses, entries, context)
+    index = publish_site(target, entries, report)
     return {
         "index": index,
+        "report": str(Path(target) / report),
         "new_analyses": new_analyses,
         "procedures": [
             {

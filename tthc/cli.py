@@ -275,3 +275,4 @@ def demo(
         )
     typer.echo(f"\n{len(result['procedures'])} procedures; {result['new_analyses']} new analyses.")
     typer.echo(f"Review page: {result['index']}")
+    typer.echo(f"Report: {result['report']}")

@@ -50,6 +50,11 @@ def test_flow_stores_renders_and_is_repeatable(
         assert row["after"]["steps"] < row["before"]["steps"]
     assert len(list((out / "diagrams").glob("*.svg"))) == 6
     assert len(list((out / "procedures").glob("*.html"))) == 3
+    assert 'href="report/vi/index.html"' in index
+    for lang in ("vi", "en"):
+        report = out / "report" / lang
+        assert {f.name for f in report.iterdir()} >= {"index.html", "report.xlsx", "report.csv"}
+        assert len(list((report / "procedures").glob("*.html"))) == 3
     with Session(make_engine(url)) as session:
         versions = session.exec(select(func.count()).select_from(ProcedureVersion)).one()
         analyses = session.exec(select(func.count()).select_from(Analysis)).one()
