@@ -15,7 +15,7 @@ from rules import Rule, RuleContext
 from rules.engine import reengineer
 from tthc.pipeline import rule_context
 
-__all__ = ["Gain", "what_if"]
+__all__ = ["Gain", "ranked", "what_if"]
 
 
 class Gain(BaseModel):
@@ -86,4 +86,9 @@ def what_if(
                 vnd_saved_per_year=vnd * header["annual_volume"],
             )
         )
+    return ranked(gains)
+
+
+def ranked(gains: Iterable[Gain]) -> list[Gain]:
+    """The gains, the most đồng a year first, then the most days."""
     return sorted(gains, key=lambda g: (-g.vnd_saved_per_year, -g.days_saved_per_dossier, g.code))

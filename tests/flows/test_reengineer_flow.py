@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from prefect.testing.utilities import prefect_test_harness
 from sqlmodel import Session, func, select
 
 from models.store import Analysis, ProcedureVersion, make_engine
@@ -15,13 +13,6 @@ from tests.conftest import CATALOG
 from tthc.settings import get_settings
 
 pytestmark = [pytest.mark.prefect, pytest.mark.dot]
-
-
-@pytest.fixture(scope="session")
-def prefect_server() -> Iterator[None]:
-    """One Prefect server for the whole session; it takes ~15 s to start here."""
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 def test_flow_stores_renders_and_is_repeatable(
