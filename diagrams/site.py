@@ -9,10 +9,11 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from diagrams.figures import DiagramFiles, slug
+from diagrams.figures import DiagramFiles, slug, write_diagrams
 from models.metrics import Metrics
+from tthc.pipeline import ProcedureAnalysis
 
-__all__ = ["METRIC_LABELS", "SiteEntry", "write_site"]
+__all__ = ["METRIC_LABELS", "SiteEntry", "site_entry", "write_site"]
 
 METRIC_LABELS = (
     ("steps", "Số bước"),
@@ -45,6 +46,21 @@ class SiteEntry:
     @property
     def page(self) -> str:
         return f"procedures/{slug(self.code)}.html"
+
+
+def site_entry(out_dir: Path, analysis: ProcedureAnalysis) -> SiteEntry:
+    """Render `analysis`'s diagrams under `out_dir`; return what the site shows of it."""
+    summary = analysis.summary()
+    return SiteEntry(
+        code=analysis.code,
+        name=analysis.name,
+        essential=analysis.before.graph["header"]["essential"],
+        before=analysis.metrics_before,
+        after=analysis.metrics_after,
+        changes=summary["changes"],
+        refused=summary["refused"],
+        diagrams=write_diagrams(out_dir, analysis),
+    )
 
 
 def _totals(entries: Sequence[SiteEntry]) -> dict[str, dict[str, float]]:

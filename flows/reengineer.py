@@ -14,9 +14,8 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 from sqlmodel import Session
 
-from diagrams.figures import write_diagrams
 from diagrams.render import require_dot
-from diagrams.site import SiteEntry, write_site
+from diagrams.site import SiteEntry, site_entry, write_site
 from models.costs import load_cost_settings
 from models.files import find_procedure_files, load_data_sources, load_procedures
 from models.graph import graph_from_json
@@ -96,22 +95,7 @@ def store_analyses(
 @task(cache_policy=NONE)
 def render_batch(out_dir: str, analyses: list[tuple[int, ProcedureAnalysis]]) -> list[SiteEntry]:
     """Render the before/after diagrams of a batch."""
-    entries = []
-    for _, analysis in analyses:
-        summary = analysis.summary()
-        entries.append(
-            SiteEntry(
-                code=analysis.code,
-                name=analysis.name,
-                essential=analysis.before.graph["header"]["essential"],
-                before=analysis.metrics_before,
-                after=analysis.metrics_after,
-                changes=summary["changes"],
-                refused=summary["refused"],
-                diagrams=write_diagrams(Path(out_dir), analysis),
-            )
-        )
-    return entries
+    return [site_entry(Path(out_dir), analysis) for _, analysis in analyses]
 
 
 @task(cache_policy=NONE)
