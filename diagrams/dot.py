@@ -39,6 +39,7 @@ _KIND_VI = {
 }  # fmt: skip
 _CHANNEL_VI = {"in_person": "trực tiếp", "online": "trực tuyến", "post": "bưu chính"}
 _REMOVED = "#c0392b"
+_CHANGED = "#1e8449"
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,17 @@ class DiagramMarks:
     dropped_documents: Mapping[str, str] = field(default_factory=dict)
     """Document id → why it goes (rule code and data source)."""
     headline: str = ""
+    changed_steps: Mapping[str, str] = field(default_factory=dict)
+    """Step id → rule codes that created or changed it (after): a look-up, a merge,
+    a new channel, a parallel split or join."""
 
 
-def _text(value: object, limit: int = _MAX_LABEL) -> str:
+def _text(value: object, limit: int = _MAX_LABEL, width: int = _WRAP) -> str:
     """Escape `value` for an HTML-like label, wrapped into short lines."""
     text = " ".join(str(value).split())
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    lines = textwrap.wrap(text, _WRAP, break_long_words=True) or [""]
+    lines = textwrap.wrap(text, width, break_long_words=True) or [""]
     return "<BR/>".join(html.escape(line, quote=True) for line in lines)
 
 
@@ -74,7 +78,9 @@ def _hours(hours: float) -> str:
     return f"{hours:g} giờ"
 
 
-def _step_node(ident: str, attrs: Mapping[str, Any], removed_by: str | None) -> str:
+def _step_node(
+    ident: str, attrs: Mapping[str, Any], removed_by: str | None, changed_by: str | None
+) -> str:
     kind = str(attrs["kind"])
     name = str(attrs["name"])
     tooltip = name
@@ -106,9 +112,12 @@ def _step_node(ident: str, attrs: Mapping[str, Any], removed_by: str | None) -> 
     if removed_by:
         label += f'<BR/><FONT POINT-SIZE="9" COLOR="{_REMOVED}">✕ {html.escape(removed_by)}</FONT>'
         options += [f'color="{_REMOVED}"', f'fontcolor="{_REMOVED}"']
+    elif changed_by:
+        label += f'<BR/><FONT POINT-SIZE="9" COLOR="{_CHANGED}">✓ {html.escape(changed_by)}</FONT>'
+        options += [f'color="{_CHANGED}"', "penwidth=2.2"]
     if kind in (StepKind.parallel, StepKind.join_):
         options.append('label=""')
-        if removed_by:
+        if removed_by or changed_by:
             options.append(f"xlabel=<{label}>")
     else:
         options.append(f"label=<{label}>")
@@ -147,7 +156,8 @@ def procedure_dot(G: ProcedureGraph, marks: DiagramMarks | None = None) -> str:
         ]
         for node, attrs in G.nodes(data=True):
             if attrs["actor"] == actor:
-                lines.append("    " + _step_node(ids[node], attrs, marks.removed_steps.get(node)))
+                removed, changed = marks.removed_steps.get(node), marks.changed_steps.get(node)
+                lines.append("    " + _step_node(ids[node], attrs, removed, changed))
         lines.append("    }")
     for node in G:
         if G.in_degree(node) == 0:
@@ -167,12 +177,28 @@ def procedure_dot(G: ProcedureGraph, marks: DiagramMarks | None = None) -> str:
             f'CELLBORDER="0" COLOR="{_REMOVED}"><TR><TD><B>Thành phần hồ sơ được bỏ</B></TD>'
             f"</TR>{rows}</TABLE>>];"
         )
+    lines.append(_LEGEND)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
+_LEGEND = (
+    '    legend [shape=plaintext, fontsize=9, label=<<TABLE BORDER="1" CELLBORDER="0" '
+    'COLOR="#999999" CELLPADDING="2"><TR><TD ALIGN="LEFT"><B>Chú giải</B></TD></TR>'
+    '<TR><TD ALIGN="LEFT"><FONT COLOR="#d35400">▭ viền cam</FONT>: '
+    "người dân đến trực tiếp</TD></TR>"
+    '<TR><TD ALIGN="LEFT">▭ viền đậm, §: bước bắt buộc theo luật (di chuột: căn cứ)</TD></TR>'
+    f'<TR><TD ALIGN="LEFT"><FONT COLOR="{_REMOVED}"><S>gạch ngang</S> ✕ mã</FONT>: '
+    "bước bỏ, theo quy tắc</TD></TR>"
+    f'<TR><TD ALIGN="LEFT"><FONT COLOR="{_CHANGED}">✓ mã</FONT>: bước mới hoặc thay đổi, '
+    "theo quy tắc</TD></TR>"
+    '<TR><TD ALIGN="LEFT">◇ rẽ nhánh (xác suất) · ▮ song song / hợp nhánh</TD></TR>'
+    "</TABLE>>];"
+)
+
+
 def _graph_label(marks: DiagramMarks) -> str:
-    parts = [f"<B>{_text(marks.title, 200)}</B>"] if marks.title else []
+    parts = [f"<B>{_text(marks.title, 200, width=70)}</B>"] if marks.title else []
     if marks.headline:
         parts.append(f'<FONT POINT-SIZE="10">{html.escape(marks.headline)}</FONT>')
     return "<BR/>".join(parts) or " "

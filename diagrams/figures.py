@@ -59,9 +59,19 @@ def before_after_dot(analysis: ProcedureAnalysis) -> tuple[str, str]:
             headline=strip,
         ),
     )
+    after_graph = analysis.outcome.after
+    changed: dict[str, list[str]] = {}
+    for change in changes:
+        for step in (*change.steps, *change.added_steps):
+            if step in after_graph and change.rule not in changed.setdefault(step, []):
+                changed[step].append(change.rule)
     after = procedure_dot(
-        analysis.outcome.after,
-        DiagramMarks(title=f"{analysis.name} — đề xuất", headline=strip),
+        after_graph,
+        DiagramMarks(
+            title=f"{analysis.name} — đề xuất",
+            headline=strip,
+            changed_steps={step: ", ".join(rules) for step, rules in changed.items()},
+        ),
     )
     return before, after
 

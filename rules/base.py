@@ -51,6 +51,8 @@ class Change:
     documents: tuple[str, ...] = ()
     removed_steps: tuple[str, ...] = ()
     """Steps that no longer exist after the change (removed or merged away); set by the engine."""
+    added_steps: tuple[str, ...] = ()
+    """Steps the change created (a parallel split and join); set by the engine."""
     effect: Effect = field(default_factory=Effect)
 
 

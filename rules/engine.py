@@ -72,11 +72,13 @@ def _next(
 
 
 def _applied(proposal: Proposal, work: ProcedureGraph) -> Change:
-    """Make `proposal` in `work`; return its change with the steps it removed."""
+    """Make `proposal` in `work`; return its change with the steps it removed and added."""
     before = list(work)
+    known = set(before)
     proposal.apply(work)
     removed = tuple(node for node in before if node not in work)
-    return replace(proposal.change, removed_steps=removed)
+    added = tuple(node for node in work if node not in known)
+    return replace(proposal.change, removed_steps=removed, added_steps=added)
 
 
 def _together(

@@ -113,3 +113,16 @@ def test_png_is_readable_at_a4_width() -> None:
     png = render(before_after_dot(_analysis())[0], "png")
     width = int.from_bytes(png[16:20], "big")
     assert width > 300
+
+
+def test_changes_are_marked_with_their_rule_codes_and_explained_by_a_legend() -> None:
+    analysis = _birth_registration()
+    before, after = before_after_dot(analysis)
+    rules = {change.rule for change in analysis.outcome.changes}
+    removing = {c.rule for c in analysis.outcome.changes if c.removed_steps}
+    for rule in removing:
+        assert f"✕ {rule}" in before
+    assert "✓ DO02" in after and "DO02" in rules  # the automatic look-up stands out
+    assert "✕" not in after.split("legend")[0] and "✓" not in before.split("legend")[0]
+    for source in (before, after):
+        assert "Chú giải" in source and "bắt buộc theo luật" in source
