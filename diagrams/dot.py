@@ -52,6 +52,8 @@ class DiagramMarks:
     dropped_documents: Mapping[str, str] = field(default_factory=dict)
     """Document id → why it goes (rule code and data source)."""
     headline: str = ""
+    merged: tuple[tuple[str, ...], ...] = ()
+    """Groups of steps (before) that a merge makes one step: drawn inside a bracket."""
     changed_steps: Mapping[str, str] = field(default_factory=dict)
     """Step id → rule codes that created or changed it (after): a look-up, a merge,
     a new channel, a parallel split or join."""
@@ -154,10 +156,24 @@ def procedure_dot(G: ProcedureGraph, marks: DiagramMarks | None = None) -> str:
             f"        label=<<B>{_text(actors[actor]['name'], 80)}</B>>; labeljust=l; "
             f'style=filled; color="#cccccc"; fillcolor="{_LANE_COLOURS[kind]}";',
         ]
+        grouped = {step: i for i, group in enumerate(marks.merged) for step in group}
+        brackets: dict[int, list[str]] = {}
         for node, attrs in G.nodes(data=True):
             if attrs["actor"] == actor:
                 removed, changed = marks.removed_steps.get(node), marks.changed_steps.get(node)
-                lines.append("    " + _step_node(ids[node], attrs, removed, changed))
+                line = "    " + _step_node(ids[node], attrs, removed, changed)
+                if node in grouped:
+                    brackets.setdefault(grouped[node], []).append("    " + line)
+                else:
+                    lines.append(line)
+        for group, members in sorted(brackets.items()):
+            lines += [
+                f"        subgraph cluster_merge_{group} {{",
+                f'            label="ST02"; style="dashed,rounded"; color="{_REMOVED}"; '
+                f'fontcolor="{_REMOVED}"; fontsize=9;',
+                *members,
+                "        }",
+            ]
         lines.append("    }")
     for node in G:
         if G.in_degree(node) == 0:
@@ -192,6 +208,8 @@ _LEGEND = (
     "bước bỏ, theo quy tắc</TD></TR>"
     f'<TR><TD ALIGN="LEFT"><FONT COLOR="{_CHANGED}">✓ mã</FONT>: bước mới hoặc thay đổi, '
     "theo quy tắc</TD></TR>"
+    f'<TR><TD ALIGN="LEFT"><FONT COLOR="{_REMOVED}">[ khung nét đứt ]</FONT>: các bước '
+    "được gộp thành một</TD></TR>"
     '<TR><TD ALIGN="LEFT">◇ rẽ nhánh (xác suất) · ▮ song song / hợp nhánh</TD></TR>'
     "</TABLE>>];"
 )

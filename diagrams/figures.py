@@ -8,6 +8,7 @@ from pathlib import Path
 
 from diagrams.dot import DiagramMarks, procedure_dot
 from diagrams.render import Format, render
+from models.graph import ProcedureGraph
 from models.metrics import Metrics
 from tthc.pipeline import ProcedureAnalysis
 
@@ -50,6 +51,12 @@ def before_after_dot(analysis: ProcedureAnalysis) -> tuple[str, str]:
         for doc in change.documents
     }
     strip = headline(analysis.metrics_before, analysis.metrics_after)
+    merged: list[set[str]] = []
+    for change in changes:
+        if change.rule != "ST02":
+            continue
+        joined = set(change.steps).union(*(g for g in merged if g & set(change.steps)))
+        merged = [g for g in merged if not g & joined] + [joined]
     before = procedure_dot(
         analysis.before,
         DiagramMarks(
@@ -57,6 +64,7 @@ def before_after_dot(analysis: ProcedureAnalysis) -> tuple[str, str]:
             removed_steps=removed,
             dropped_documents=dropped,
             headline=strip,
+            merged=_brackets(analysis.before, merged),
         ),
     )
     after_graph = analysis.outcome.after
@@ -74,6 +82,13 @@ def before_after_dot(analysis: ProcedureAnalysis) -> tuple[str, str]:
         ),
     )
     return before, after
+
+
+def _brackets(G: ProcedureGraph, groups: list[set[str]]) -> tuple[tuple[str, ...], ...]:
+    """The merged groups as steps of `G` in graph order, the groups in order of their first."""
+    order = {node: i for i, node in enumerate(G)}
+    steps = [tuple(sorted((n for n in g if n in order), key=order.__getitem__)) for g in groups]
+    return tuple(sorted((g for g in steps if len(g) > 1), key=lambda g: order[g[0]]))
 
 
 def write_diagrams(out_dir: Path, analysis: ProcedureAnalysis) -> DiagramFiles:

@@ -126,3 +126,24 @@ def test_changes_are_marked_with_their_rule_codes_and_explained_by_a_legend() ->
     assert "✕" not in after.split("legend")[0] and "✓" not in before.split("legend")[0]
     for source in (before, after):
         assert "Chú giải" in source and "bắt buộc theo luật" in source
+
+
+def test_merged_steps_are_bracketed_on_the_before_diagram() -> None:
+    analysis = _birth_registration()
+    merges = [c for c in analysis.outcome.changes if c.rule == "ST02"]
+    assert merges
+    before, _ = before_after_dot(analysis)
+    bracket = before.split("subgraph cluster_merge_0 {")[1].split("}")[0]
+    ids = {node: f"s{i}" for i, node in enumerate(analysis.before)}
+    for step in merges[0].steps:
+        assert f"    {ids[step]} [" in bracket
+
+
+@pytest.mark.dot
+def test_pdf_embeds_only_the_dejavu_fonts_chosen_for_vietnamese() -> None:
+    pdf = render(before_after_dot(_birth_registration())[0], "pdf")
+    fonts = set(re.findall(rb"/BaseFont\s*/[A-Z]{6}\+([A-Za-z-]+)", pdf))
+    assert fonts and fonts <= {b"DejaVuSans", b"DejaVuSans-Bold"}
+    assert (
+        pdf.count(b"/FontFile") == len(re.findall(rb"/BaseFont", pdf)) // 2 or b"/FontFile" in pdf
+    )
