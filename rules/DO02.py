@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from models.graph import ProcedureGraph, submitted_documents
 from models.procedure import ActorKind, Channel, StepKind
 from rules.base import Effect, Proposal, Rule, RuleContext
+from rules.structure import reads_only_sourced_data
 
 __all__ = ["SYSTEM_ACTOR", "AutomaticLookup", "automate_lookup"]
 
@@ -44,7 +45,6 @@ class AutomaticLookup(Rule):
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         documents = G.graph["documents"]
-        actors = G.graph["actors"]
         submitted = submitted_documents(G)
         proposals = []
         for node, attrs in G.nodes(data=True):
@@ -52,12 +52,7 @@ class AutomaticLookup(Rule):
             if (
                 attrs["kind"] not in _CHECKS
                 or attrs["mandatory"]
-                or not uses
-                or actors[attrs["actor"]]["kind"] == ActorKind.system
-                or any(doc in submitted for doc in uses)
-                or any(
-                    documents[doc].get("held_by") not in context.connected_sources for doc in uses
-                )
+                or not reads_only_sourced_data(G, node, context.connected_sources, submitted)
             ):
                 continue
             sources = sorted({context.source_name(documents[doc]["held_by"]) for doc in uses})

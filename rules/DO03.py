@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import partial
 
 from models.graph import ProcedureGraph, submitted_documents
-from models.procedure import ActorKind, StepKind
+from models.procedure import StepKind
 from rules.base import Proposal, Rule, RuleContext
-from rules.structure import removable_check, remove_check
+from rules.structure import reads_only_sourced_data, removable_check, remove_check
 
 __all__ = ["NothingLeftToCheck"]
 
@@ -38,22 +38,14 @@ class NothingLeftToCheck(Rule):
     )
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
-        documents = G.graph["documents"]
-        actors = G.graph["actors"]
         submitted = submitted_documents(G)
         proposals = []
         for node, attrs in G.nodes(data=True):
-            uses = attrs["uses"]
             if (
                 attrs["kind"] != StepKind.check
-                or not uses
                 or attrs["produces"]
                 or attrs["documents"]
-                or actors[attrs["actor"]]["kind"] == ActorKind.system
-                or any(doc in submitted for doc in uses)
-                or any(
-                    documents[doc].get("held_by") not in context.connected_sources for doc in uses
-                )
+                or not reads_only_sourced_data(G, node, context.connected_sources, submitted)
                 or not removable_check(G, node)
             ):
                 continue

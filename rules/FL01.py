@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import partial
 
 from models.graph import ProcedureGraph
-from models.procedure import StepKind
 from rules.base import Proposal, Rule, RuleContext
-from rules.structure import dead_branches, drop_dead_branches, never_run, saving
+from rules.structure import decisions_with_dead_branches, drop_dead_branches, never_run, saving
 
 __all__ = ["SingleBranchDecision"]
 
@@ -33,16 +32,14 @@ class SingleBranchDecision(Rule):
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         proposals = []
-        for node, attrs in G.nodes(data=True):
-            if attrs["kind"] != StepKind.decide:
+        for node, _, live in decisions_with_dead_branches(G):
+            if live != 1:
                 continue
-            dead = dead_branches(G, node)
-            if not dead or G.out_degree(node) - len(dead) != 1:
-                continue
+            name = G.nodes[node]["name"]
             change = self.change(
                 (node,),
-                f"«{attrs['name']}»",
-                f"“{attrs['name']}”",
+                f"«{name}»",
+                f"“{name}”",
                 effect=saving(G, never_run(G, node)),
             )
             proposals.append(Proposal(change, partial(drop_dead_branches, decision=node)))

@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import partial
 
 from models.graph import ProcedureGraph
-from models.procedure import StepKind
 from rules.base import Proposal, Rule, RuleContext
-from rules.structure import dead_branches, drop_dead_branches, never_run, saving
+from rules.structure import decisions_with_dead_branches, drop_dead_branches, never_run, saving
 
 __all__ = ["NeverRunSteps"]
 
@@ -32,11 +31,8 @@ class NeverRunSteps(Rule):
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         proposals = []
-        for node, attrs in G.nodes(data=True):
-            if attrs["kind"] != StepKind.decide:
-                continue
-            dead = dead_branches(G, node)
-            if not dead or G.out_degree(node) - len(dead) < 2:
+        for node, dead, live in decisions_with_dead_branches(G):
+            if live < 2:
                 continue
             names = ", ".join(f"«{G.nodes[v]['name']}»" for v in dead)
             change = self.change(

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from models.graph import ProcedureGraph
-from models.procedure import GATEWAY_KINDS, StepKind
+from models.procedure import GATEWAY_KINDS, ActorKind, StepKind
 from rules.base import Effect
 
 __all__ = [
     "between",
     "dead_branches",
+    "decisions_with_dead_branches",
     "dominates",
     "drop_dead_branches",
     "never_run",
+    "reads_only_sourced_data",
     "removable_check",
     "remove_check",
     "remove_step",
@@ -30,6 +32,31 @@ def saving(G: ProcedureGraph, removed: Iterable[str]) -> Effect:
         hours=sum(a["hours"] for a in steps),
         documents=len({d for a in steps for d in a["documents"]}),
     )
+
+
+def reads_only_sourced_data(
+    G: ProcedureGraph, node: str, connected: frozenset[str], submitted: set[str]
+) -> bool:
+    """Whether person step `node` reads documents, none submitted any more, all held by a
+    connected source: its check could be a look-up, or has nothing left to check."""
+    attrs = G.nodes[node]
+    uses = attrs["uses"]
+    documents = G.graph["documents"]
+    return (
+        bool(uses)
+        and G.graph["actors"][attrs["actor"]]["kind"] != ActorKind.system
+        and not any(doc in submitted for doc in uses)
+        and all(documents[doc].get("held_by") in connected for doc in uses)
+    )
+
+
+def decisions_with_dead_branches(G: ProcedureGraph) -> Iterator[tuple[str, list[str], int]]:
+    """Each decision with never-taken branches: (decision, those branches, live branches)."""
+    for node, attrs in G.nodes(data=True):
+        if attrs["kind"] == StepKind.decide:
+            dead = dead_branches(G, node)
+            if dead:
+                yield node, dead, G.out_degree(node) - len(dead)
 
 
 def supplies(G: ProcedureGraph, node: str) -> set[str]:
