@@ -40,18 +40,23 @@ def _hostile_analysis() -> ProcedureAnalysis:
     return analyze(to_graph(Procedure.model_validate(document)), get_rules(), CONTEXT)
 
 
-def _birth_registration() -> ProcedureAnalysis:
+def _fixture(name: str) -> ProcedureAnalysis:
+    """A frozen copy of a bundled procedure, so catalogue edits do not churn the goldens."""
     sources = load_data_sources(CATALOG / "data_sources.yaml")
-    procedure = load_procedure(
-        Path(__file__).parent / "fixtures" / "birth-registration.yaml", sources
-    )
+    procedure = load_procedure(Path(__file__).parent / "fixtures" / f"{name}.yaml", sources)
     return analyze(to_graph(procedure), get_rules(), rule_context(sources))
 
 
+def _birth_registration() -> ProcedureAnalysis:
+    return _fixture("birth-registration")
+
+
 @pytest.mark.parametrize("moment", ["before", "after"])
-@pytest.mark.parametrize("name", ["minimal", "birth-registration"])
+@pytest.mark.parametrize("name", ["minimal", "birth-registration", "land-transfer"])
 def test_dot_source_matches_golden(name: str, moment: str) -> None:
-    analysis = _analysis() if name == "minimal" else _birth_registration()
+    """Kinds, lanes, change marks and escaping; land-transfer adds a parallel block,
+    merges and a cross-agency flow."""
+    analysis = _analysis() if name == "minimal" else _fixture(name)
     before, after = before_after_dot(analysis)
     source = before if moment == "before" else after
     golden = GOLDEN / f"{name}-{moment}.dot"
