@@ -1,4 +1,9 @@
-"""One Prefect server for every flow test of the session."""
+"""One Prefect server for the flow tests, stopped when they are done.
+
+Package scope, not session: the client's background services keep running
+while the harness lives, and their use of the `random` module would then
+disturb the property tests that follow.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import pytest
 from prefect.testing.utilities import prefect_test_harness
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def prefect_server() -> Iterator[None]:
     """Start the server once; it takes about 15 s here."""
     with prefect_test_harness(server_startup_timeout=180):

@@ -1,4 +1,4 @@
-"""The `reengineer-catalog` flow end to end, against one Prefect server for the session."""
+"""The `reengineer-catalog` flow end to end, against one Prefect server for the flow tests."""
 
 from __future__ import annotations
 
