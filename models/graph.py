@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Any, TypeAlias
 
 import networkx as nx
@@ -20,6 +20,7 @@ __all__ = [
     "END",
     "ProcedureGraph",
     "adjacency",
+    "closure",
     "content_hash",
     "copy_graph",
     "dominators",
@@ -148,6 +149,23 @@ def adjacency(G: ProcedureGraph) -> tuple[dict[str, list[str]], dict[str, list[s
         for nbr in nbrs:
             pred[nbr].append(node)
     return succ, pred
+
+
+def closure(
+    neighbours: Callable[[str], Iterable[str]],
+    sources: Iterable[str],
+    avoid: Container[str] = (),
+) -> set[str]:
+    """The `sources` and every step reached from them through `neighbours`, never
+    entering a step in `avoid`."""
+    seen = {node for node in sources if node not in avoid}
+    stack = list(seen)
+    while stack:
+        for other in neighbours(stack.pop()):
+            if other not in seen and other not in avoid:
+                seen.add(other)
+                stack.append(other)
+    return seen
 
 
 def dominators(G: ProcedureGraph, start: str) -> dict[str, str]:

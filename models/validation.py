@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from models.errors import Problem
-from models.graph import END, ProcedureGraph, adjacency, dominators, post_dominators
+from models.graph import (
+    END,
+    ProcedureGraph,
+    adjacency,
+    closure,
+    dominators,
+    post_dominators,
+)
 from models.procedure import DataSource, StepKind
 
 __all__ = ["PROBABILITY_TOLERANCE", "reference_problems", "validate_graph"]
@@ -164,7 +171,7 @@ def _routing_problems(G: ProcedureGraph, file: str) -> list[Problem]:
 def _reachability_problems(G: ProcedureGraph, file: str, start: str) -> list[Problem]:
     problems: list[Problem] = []
     succ, pred = adjacency(G)
-    reachable = _closure(succ, [start])
+    reachable = closure(succ.__getitem__, [start])
     for node in G:
         if node not in reachable:
             problems.append(
@@ -174,7 +181,7 @@ def _reachability_problems(G: ProcedureGraph, file: str, start: str) -> list[Pro
                     f"not reachable from the start '{start}': add a flow into it or remove it",
                 )
             )
-    finishing = _closure(pred, [node for node, nbrs in succ.items() if not nbrs])
+    finishing = closure(pred.__getitem__, [node for node, nbrs in succ.items() if not nbrs])
     for node in G:
         if node not in finishing:
             problems.append(
@@ -186,18 +193,6 @@ def _reachability_problems(G: ProcedureGraph, file: str, start: str) -> list[Pro
                 )
             )
     return problems
-
-
-def _closure(neighbours: dict[str, list[str]], sources: list[str]) -> set[str]:
-    """The `sources` and every step reached from them through `neighbours`."""
-    seen = set(sources)
-    stack = list(sources)
-    while stack:
-        for nbr in neighbours[stack.pop()]:
-            if nbr not in seen:
-                seen.add(nbr)
-                stack.append(nbr)
-    return seen
 
 
 def _block_problems(G: ProcedureGraph, file: str, start: str) -> list[Problem]:

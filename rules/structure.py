@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, closure
 from models.procedure import GATEWAY_KINDS, ActorKind, StepKind
 from rules.base import Effect
 
@@ -146,15 +146,7 @@ def _reached(
     G: ProcedureGraph, source: str, cut: frozenset[tuple[str, str]] = frozenset()
 ) -> set[str]:
     """`source` and every step after it, not following the flows in `cut`."""
-    seen = {source}
-    stack = [source]
-    while stack:
-        node = stack.pop()
-        for succ in G.successors(node):
-            if succ not in seen and (node, succ) not in cut:
-                seen.add(succ)
-                stack.append(succ)
-    return seen
+    return closure(lambda node: (v for v in G.successors(node) if (node, v) not in cut), [source])
 
 
 def dominates(G: ProcedureGraph, start: str, first: str, second: str) -> bool:
@@ -203,20 +195,9 @@ def remove_check(G: ProcedureGraph, node: str) -> None:
 
 def between(G: ProcedureGraph, first: str, last: str) -> set[str]:
     """The steps on some path from `first` to `last` that does not pass `first` again."""
-    forward: set[str] = set()
-    stack = [first]
-    while stack:
-        for succ in G.successors(stack.pop()):
-            if succ not in forward and succ not in (first, last):
-                forward.add(succ)
-                stack.append(succ)
-    backward: set[str] = set()
-    stack = [last]
-    while stack:
-        for pred in G.predecessors(stack.pop()):
-            if pred not in backward and pred not in (first, last):
-                backward.add(pred)
-                stack.append(pred)
+    ends = (first, last)
+    forward = closure(G.successors, G.successors(first), avoid=ends)
+    backward = closure(G.predecessors, G.predecessors(last), avoid=ends)
     return forward & backward
 
 
