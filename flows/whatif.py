@@ -8,10 +8,10 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
-from models.costs import load_cost_settings
+from models.costs import CostSettings, load_cost_settings
 from models.files import find_procedure_files, load_data_sources, load_procedures
 from models.graph import to_graph
-from models.procedure import Procedure
+from models.procedure import DataSource, Procedure
 from rules import get_rules
 from tthc.settings import get_settings
 from tthc.whatif import Gain, ranked, what_if
@@ -23,23 +23,25 @@ BATCH_SIZE = 250
 
 
 @task(cache_policy=NONE)
-def load_procedure_files(paths: list[str]) -> list[Procedure]:
-    """Validate every procedure file; one invalid file stops the run."""
-    sources = load_data_sources(get_settings().data_sources_file)
-    return list(load_procedures(find_procedure_files(Path(p) for p in paths), sources).values())
+def load_inputs(paths: list[str]) -> tuple[list[Procedure], dict[str, DataSource], CostSettings]:
+    """Read the registry and the cost settings once, and validate every procedure file;
+    one invalid file stops the run."""
+    settings = get_settings()
+    sources = load_data_sources(settings.data_sources_file)
+    files = find_procedure_files(Path(p) for p in paths)
+    procedures = list(load_procedures(files, sources).values())
+    return procedures, sources, load_cost_settings(settings.cost_settings_file)
 
 
 @task(cache_policy=NONE)
-def gains_of_batch(procedures: list[Procedure], connect: list[str]) -> list[Gain]:
+def gains_of_batch(
+    procedures: list[Procedure],
+    sources: dict[str, DataSource],
+    costs: CostSettings,
+    connect: list[str],
+) -> list[Gain]:
     """What each procedure of the batch gains."""
-    settings = get_settings()
-    return what_if(
-        (to_graph(p) for p in procedures),
-        load_data_sources(settings.data_sources_file),
-        connect,
-        get_rules(),
-        load_cost_settings(settings.cost_settings_file),
-    )
+    return what_if((to_graph(p) for p in procedures), sources, connect, get_rules(), costs)
 
 
 @flow(name="whatif-connect", log_prints=True)
@@ -52,11 +54,11 @@ def whatif_connect(connect: list[str], paths: list[str] | None = None) -> list[d
         connect: Ids of the data sources to connect (see catalog/data_sources.yaml).
         paths: Procedure files or folders; default: the bundled catalogue.
     """
-    procedures = load_procedure_files(paths or [str(get_settings().catalog_dir)])
+    procedures, sources, costs = load_inputs(paths or [str(get_settings().catalog_dir)])
     gains = ranked(
         gain
         for i in range(0, len(procedures), BATCH_SIZE)
-        for gain in gains_of_batch(procedures[i : i + BATCH_SIZE], connect)
+        for gain in gains_of_batch(procedures[i : i + BATCH_SIZE], sources, costs, connect)
     )
     total = sum(g.vnd_saved_per_year for g in gains)
     print(f"{len(gains)}/{len(procedures)} procedures gain; {total:,} VND a year")
