@@ -138,23 +138,21 @@ def _rework_exit(G: ProcedureGraph, check: str) -> tuple[str, str] | None:
     (succ,) = G.successors(check)
     if G.nodes[succ]["kind"] != StepKind.decide or G.in_degree(succ) != 1:
         return None
-    onward = [b for b in G.successors(succ) if check not in _reached(G, b)]
+    onward = [b for b in G.successors(succ) if check not in closure(G.successors, [b])]
     return (succ, onward[0]) if len(onward) == 1 else None
 
 
-def _reached(
-    G: ProcedureGraph, source: str, cut: frozenset[tuple[str, str]] = frozenset()
-) -> set[str]:
-    """`source` and every step after it, not following the flows in `cut`."""
-    return closure(lambda node: (v for v in G.successors(node) if (node, v) not in cut), [source])
+def _reached_only_through(G: ProcedureGraph, decision: str, taken: list[str]) -> set[str]:
+    """The steps reached from the start when `decision` takes only the branches `taken`."""
+    start = next(n for n in G if G.in_degree(n) == 0)
+    return closure(lambda n: taken if n == decision else G.successors(n), [start])
 
 
 def dominates(G: ProcedureGraph, start: str, first: str, second: str) -> bool:
     """Whether every path from `start` to `second` passes `first`."""
     if first == start:
         return True
-    cut = frozenset((first, succ) for succ in G.successors(first))
-    return second not in _reached(G, start, cut)
+    return second not in closure(G.successors, [start], avoid={first})
 
 
 def removable_check(G: ProcedureGraph, node: str) -> bool:
@@ -169,8 +167,7 @@ def removable_check(G: ProcedureGraph, node: str) -> bool:
     if exit_ is None:
         return False
     decision, onward = exit_
-    cut = frozenset((decision, b) for b in G.successors(decision) if b != onward)
-    kept = _reached(G, next(n for n in G if G.in_degree(n) == 0), cut)
+    kept = _reached_only_through(G, decision, [onward])
     return not any(G.nodes[n]["mandatory"] for n in G if n not in kept)
 
 
@@ -189,7 +186,7 @@ def remove_check(G: ProcedureGraph, node: str) -> None:
     start = next(n for n in G if G.in_degree(n) == 0)
     G.remove_node(decision)
     _reroute(G, node, onward)
-    reachable = _reached(G, start)
+    reachable = closure(G.successors, [start])
     G.remove_nodes_from([n for n in list(G) if n not in reachable])
 
 
@@ -208,8 +205,9 @@ def dead_branches(G: ProcedureGraph, decision: str) -> list[str]:
 
 def never_run(G: ProcedureGraph, decision: str) -> set[str]:
     """The steps that only the never-taken branches of `decision` reach."""
-    cut = frozenset((decision, v) for v in dead_branches(G, decision))
-    reachable = _reached(G, next(n for n in G if G.in_degree(n) == 0), cut)
+    dead = dead_branches(G, decision)
+    live = [v for v in G.successors(decision) if v not in dead]
+    reachable = _reached_only_through(G, decision, live)
     return {n for n in G if n not in reachable}
 
 
