@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from diagrams.layout import CELL, lane_of, layout
 from models.graph import ProcedureGraph
 from models.procedure import ActorKind, Channel, StepKind
 
@@ -20,9 +21,8 @@ __all__ = ["FONT", "DiagramMarks", "procedure_dot"]
 FONT = "DejaVu Sans"
 """Covers Vietnamese (Latin Extended Additional); Debian's fonts-dejavu-core."""
 
-_WRAP = 26
+_WRAP = 14
 _MAX_LABEL = 160
-_LANE_ORDER = list(ActorKind)
 _LANE_COLOURS = {
     ActorKind.applicant: "#fff4e0",
     ActorKind.one_stop: "#e8f1fb",
@@ -30,6 +30,14 @@ _LANE_COLOURS = {
     ActorKind.leader: "#f6ecf8",
     ActorKind.external_agency: "#f2f2f2",
     ActorKind.system: "#e6f7f7",
+}
+_LANE_VI = {
+    ActorKind.applicant: "Tổ chức, cá nhân",
+    ActorKind.one_stop: "Bộ phận Một cửa",
+    ActorKind.specialist: "Chuyên viên thụ lý",
+    ActorKind.leader: "Lãnh đạo",
+    ActorKind.external_agency: "Cơ quan phối hợp",
+    ActorKind.system: "Hệ thống thông tin",
 }
 _KIND_VI = {
     "submit": "nộp", "receive": "tiếp nhận", "check": "kiểm tra", "transfer": "chuyển",
@@ -57,15 +65,58 @@ class DiagramMarks:
     changed_steps: Mapping[str, str] = field(default_factory=dict)
     """Step id → rule codes that created or changed it (after): a look-up, a merge,
     a new channel, a parallel split or join."""
+    lane_widths: Mapping[ActorKind, int] = field(default_factory=dict)
+    """Lanes (in steps side by side) to draw at least this wide, even when empty here:
+    the before and after diagrams share them so that they line up."""
 
 
-def _text(value: object, limit: int = _MAX_LABEL, width: int = _WRAP) -> str:
-    """Escape `value` for an HTML-like label, wrapped into short lines."""
+@dataclass(frozen=True)
+class _Label:
+    """An HTML-like label and the lines it takes, large (11 pt) and small (9 pt)."""
+
+    text: str
+    large: int = 0
+    small: int = 0
+
+    def __add__(self, other: _Label) -> _Label:
+        joined = "<BR/>".join(t for t in (self.text, other.text) if t)
+        return _Label(joined, self.large + other.large, self.small + other.small)
+
+    @property
+    def height(self) -> float:
+        return self.large * _LARGE_LINE + self.small * _SMALL_LINE
+
+
+_LARGE_LINE = 13.5
+_SMALL_LINE = 11.5
+
+
+def _lines(value: object, limit: int = _MAX_LABEL, width: int = _WRAP) -> list[str]:
+    """`value` on one line, cut at `limit` characters, wrapped at `width`, escaped."""
     text = " ".join(str(value).split())
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     lines = textwrap.wrap(text, width, break_long_words=True) or [""]
-    return "<BR/>".join(html.escape(line, quote=True) for line in lines)
+    return [html.escape(line, quote=True) for line in lines]
+
+
+def _text(value: object, limit: int = _MAX_LABEL, width: int = _WRAP) -> str:
+    """Escape `value` for an HTML-like label, wrapped into short lines."""
+    return "<BR/>".join(_lines(value, limit, width))
+
+
+def _large(value: object, limit: int = _MAX_LABEL, width: int = _WRAP) -> _Label:
+    lines = _lines(value, limit, width)
+    return _Label("<BR/>".join(lines), large=len(lines))
+
+
+def _small(value: object, colour: str = "", limit: int = 90, width: int = 18) -> _Label:
+    lines = _lines(value, limit, width)
+    colour = f' COLOR="{colour}"' if colour else ""
+    return _Label(
+        "<BR/>".join(f'<FONT POINT-SIZE="9"{colour}>{line}</FONT>' for line in lines),
+        small=len(lines),
+    )
 
 
 def _quoted(value: object) -> str:
@@ -80,101 +131,141 @@ def _hours(hours: float) -> str:
     return f"{hours:g} giờ"
 
 
+@dataclass(frozen=True)
+class _Node:
+    options: list[str]
+    height: float
+
+
 def _step_node(
-    ident: str, attrs: Mapping[str, Any], removed_by: str | None, changed_by: str | None
-) -> str:
+    attrs: Mapping[str, Any], actor: str | None, removed_by: str | None, changed_by: str | None
+) -> _Node:
+    """DOT attributes of a step's node (its position is added later) and its height."""
     kind = str(attrs["kind"])
     name = str(attrs["name"])
     tooltip = name
     if attrs["mandatory"]:
         tooltip += f" — bắt buộc theo {attrs['legal_basis']}"
     options = [f"tooltip={_quoted(tooltip)}"]
-    if kind == StepKind.decide:
-        options += ["shape=diamond", "style=filled", "fillcolor=white", "height=0.6"]
-        label = _text(name, 60)
-    elif kind in (StepKind.parallel, StepKind.join_):
-        options += ["shape=box", "style=filled", "fillcolor=black", "width=0.12", "height=0.7"]
-        label = ""
-    else:
-        details = [_KIND_VI.get(kind, kind), _hours(float(attrs["hours"]))]
-        channel = _CHANNEL_VI.get(str(attrs["channel"]))
-        if channel:
-            details.append(channel)
-        label = _text(name)
-        if removed_by:
-            label = f"<S>{label}</S>"
-        marker = " §" if attrs["mandatory"] else ""
-        label += f'<BR/><FONT POINT-SIZE="9">{html.escape(" · ".join(details))}{marker}</FONT>'
-        style = "rounded,filled" + (",dashed" if removed_by else "")
-        options += ["shape=box", f'style="{style}"', "fillcolor=white"]
-        if attrs["channel"] == Channel.in_person:
-            options.append('color="#d35400"')
-        if attrs["mandatory"]:
-            options.append("penwidth=2.2")
+    mark = _Label("")
     if removed_by:
-        label += f'<BR/><FONT POINT-SIZE="9" COLOR="{_REMOVED}">✕ {html.escape(removed_by)}</FONT>'
+        mark = _small(f"✕ {removed_by}", _REMOVED)
         options += [f'color="{_REMOVED}"', f'fontcolor="{_REMOVED}"']
     elif changed_by:
-        label += f'<BR/><FONT POINT-SIZE="9" COLOR="{_CHANGED}">✓ {html.escape(changed_by)}</FONT>'
+        mark = _small(f"✓ {changed_by}", _CHANGED)
         options += [f'color="{_CHANGED}"', "penwidth=2.2"]
     if kind in (StepKind.parallel, StepKind.join_):
-        options.append('label=""')
-        if removed_by or changed_by:
-            options.append(f"xlabel=<{label}>")
-    else:
-        options.append(f"label=<{label}>")
-    return f"    {ident} [{', '.join(options)}];"
+        options += ["shape=box", "style=filled", "fillcolor=black", "fixedsize=true"]
+        options += ["width=1.2", "height=0.08", 'label=""']
+        if mark.text:
+            options.append(f"xlabel=<{mark.text}>")
+        return _Node(options, 6 + mark.height)
+    who = _small(actor, "#555555", 60, 18) if actor else _Label("")
+    if kind == StepKind.decide:
+        label = _large(name, 60, 10) + mark
+        height = 2 * label.height + 24
+        options += ["shape=diamond", "style=filled", "fillcolor=white", 'margin="0.02,0.02"']
+        options += [f"width={_inches(_DIAMOND)}", f"height={_inches(height)}"]
+        return _Node([*options, f"label=<{label.text}>"], height)
+    name_label = _large(name)
+    if removed_by:
+        name_label = _Label(f"<S>{name_label.text}</S>", name_label.large)
+    details = [_KIND_VI.get(kind, kind), _hours(float(attrs["hours"]))]
+    channel = _CHANNEL_VI.get(str(attrs["channel"]))
+    if channel:
+        details.append(channel)
+    marker = " §" if attrs["mandatory"] else ""
+    label = who + name_label + _small(" · ".join(details) + marker) + mark
+    style = "rounded,filled" + (",dashed" if removed_by else "")
+    options += ["shape=box", f'style="{style}"', "fillcolor=white"]
+    if attrs["channel"] == Channel.in_person and not removed_by:
+        options.append('color="#d35400"')
+    if attrs["mandatory"] and not changed_by:
+        options.append("penwidth=2.2")
+    height = label.height + 10
+    options += [f"width={_inches(_BOX)}", f"height={_inches(height)}", f"label=<{label.text}>"]
+    return _Node(options, height)
+
+
+_BOX = CELL - 12
+_DIAMOND = CELL - 20
+
+
+def _inches(points: float) -> str:
+    return f"{points / 72:.3f}"
 
 
 def procedure_dot(G: ProcedureGraph, marks: DiagramMarks | None = None) -> str:
-    """Return the DOT source of procedure graph `G`: one lane (cluster) per actor.
+    """Return the DOT source of procedure graph `G`, laid out in swimlanes.
 
-    The same graph and marks always give the same text.
+    One lane (column) per kind of actor, in the order of `ActorKind`; the flow
+    runs down the page. Positions are fixed here (`diagrams.layout`), so the
+    source is rendered with `neato -n2`. The same graph and marks always give
+    the same text.
     """
     marks = marks or DiagramMarks()
     ids = {node: f"s{i}" for i, node in enumerate(G)}
-    actors = G.graph["actors"]
-    lanes = sorted(
-        {attrs["actor"] for _, attrs in G.nodes(data=True)},
-        key=lambda a: (_LANE_ORDER.index(ActorKind(actors[a]["kind"])), a),
-    )
+    actors, kinds = G.graph["actors"], lane_of(G)
+    names: dict[ActorKind, set[str]] = {}
+    for node, kind in kinds.items():
+        names.setdefault(kind, set()).add(actors[G.nodes[node]["actor"]]["name"])
+    nodes = {
+        node: _step_node(
+            attrs,
+            actors[attrs["actor"]]["name"] if len(names[kinds[node]]) > 1 else None,
+            marks.removed_steps.get(node),
+            marks.changed_steps.get(node),
+        )
+        for node, attrs in G.nodes(data=True)
+    }
+    place = layout(G, {node: n.height for node, n in nodes.items()}, marks.lane_widths)
+    legend, dropped = _LEGEND, _dropped(G, marks)
+    width = max(place.width, legend[1], dropped[1] if dropped else 0.0)
+    title = _title(marks, width)
+    blocks = [("legend", legend), *([("dropped", dropped)] if dropped else [])]
+    height = title[2] + place.height + sum(12 + block[2] for _, block in blocks) + 8
+    lanes_top = height - title[2]
+
+    def at(x: float, y: float) -> str:
+        """A point `y` below the top of the lanes, as Graphviz writes it (y goes up)."""
+        return f"{x:.1f},{lanes_top - y:.1f}"
+
     lines = [
+        "// Positions are fixed by diagrams.layout: render with `neato -n2`.",
         "digraph procedure {",
-        f'    graph [rankdir=LR, fontname="{FONT}", fontsize=12, nodesep=0.35, ranksep=0.45, '
-        f"newrank=true, labelloc=t, label=<{_graph_label(marks)}>];",
-        f'    node [fontname="{FONT}", fontsize=11, margin="0.12,0.06"];',
+        f'    graph [fontname="{FONT}", splines=true, forcelabels=true, '
+        f'bb="0,0,{width:.1f},{height:.1f}"];',
+        f'    node [fontname="{FONT}", fontsize=11, margin="0.1,0.05"];',
         f'    edge [fontname="{FONT}", fontsize=9, color="#555555", arrowsize=0.7];',
-        '    start [shape=circle, label="", width=0.25, style=filled, fillcolor="#2e7d32", '
-        'color="#2e7d32"];',
-        '    end [shape=doublecircle, label="", width=0.2, style=filled, fillcolor="#b71c1c", '
-        'color="#b71c1c"];',
+        f'    title [shape=plaintext, label=<{title[0]}>, pos="{at(width / 2, -title[2] / 2)}"];',
     ]
-    for number, actor in enumerate(lanes):
-        kind = ActorKind(actors[actor]["kind"])
+    grouped = {step: i for i, group in enumerate(marks.merged) for step in group}
+    for lane in place.lanes:
+        members = [node for node in G if kinds[node] == lane.kind]
+        label = "<BR/>".join(f"<B>{line}</B>" for line in _lines(_LANE_VI[lane.kind], 40, 16))
+        if len(names.get(lane.kind, ())) == 1:
+            label += "<BR/>" + _small(next(iter(names[lane.kind])), limit=60, width=20).text
         lines += [
-            f"    subgraph cluster_{number} {{",
-            f"        label=<<B>{_text(actors[actor]['name'], 80)}</B>>; labeljust=l; "
-            f'style=filled; color="#cccccc"; fillcolor="{_LANE_COLOURS[kind]}";',
+            f"    subgraph cluster_{lane.kind.value} {{",
+            f'        graph [bb="{lane.left:.1f},{lanes_top - place.height:.1f},'
+            f'{lane.right:.1f},{lanes_top:.1f}", label=<{label}>, fontsize=12, style=filled, '
+            f'color="#cccccc", fillcolor="{_LANE_COLOURS[lane.kind]}"];',
         ]
-        grouped = {step: i for i, group in enumerate(marks.merged) for step in group}
-        brackets: dict[int, list[str]] = {}
-        for node, attrs in G.nodes(data=True):
-            if attrs["actor"] == actor:
-                removed, changed = marks.removed_steps.get(node), marks.changed_steps.get(node)
-                line = "    " + _step_node(ids[node], attrs, removed, changed)
-                if node in grouped:
-                    brackets.setdefault(grouped[node], []).append("    " + line)
-                else:
-                    lines.append(line)
-        for group, members in sorted(brackets.items()):
-            lines += [
-                f"        subgraph cluster_merge_{group} {{",
-                f'            label="ST02"; style="dashed,rounded"; color="{_REMOVED}"; '
-                f'fontcolor="{_REMOVED}"; fontsize=9;',
-                *members,
-                "        }",
-            ]
+        for group in sorted({grouped[n] for n in members if n in grouped}):
+            bracket = [n for n in members if grouped.get(n) == group]
+            lines += _bracket(group, bracket, place.centres, nodes, at, ids)
+        lines += [
+            f'        {ids[n]} [{", ".join(nodes[n].options)}, pos="{at(*place.centres[n])}"];'
+            for n in members
+            if n not in grouped
+        ]
         lines.append("    }")
+    lines += [
+        '    start [shape=circle, label="", width=0.25, style=filled, fillcolor="#2e7d32", '
+        f'color="#2e7d32", pos="{at(*place.start)}"];',
+        '    end [shape=doublecircle, label="", width=0.2, style=filled, fillcolor="#b71c1c", '
+        f'color="#b71c1c", pos="{at(*place.end)}"];',
+    ]
     for node in G:
         if G.in_degree(node) == 0:
             lines.append(f"    start -> {ids[node]};")
@@ -182,44 +273,92 @@ def procedure_dot(G: ProcedureGraph, marks: DiagramMarks | None = None) -> str:
             lines.append(f"    {ids[node]} -> end;")
     for u, v, attrs in G.edges(data=True):
         lines.append(f"    {ids[u]} -> {ids[v]}{_edge_options(attrs, marks, u, v)};")
-    if marks.dropped_documents:
-        rows = "".join(
-            f'<TR><TD ALIGN="LEFT"><S>{_text(G.graph["documents"][doc]["name"], 90)}</S>'
-            f'<BR/><FONT POINT-SIZE="9">{_text(why, 90)}</FONT></TD></TR>'
-            for doc, why in sorted(marks.dropped_documents.items())
-        )
-        lines.append(
-            f'    dropped [shape=plaintext, fontcolor="{_REMOVED}", label=<<TABLE BORDER="1" '
-            f'CELLBORDER="0" COLOR="{_REMOVED}"><TR><TD><B>Thành phần hồ sơ được bỏ</B></TD>'
-            f"</TR>{rows}</TABLE>>];"
-        )
-    lines.append(_LEGEND)
+    top = place.height
+    for name, (label, block_width, block_height) in blocks:
+        top += 12
+        centre = at(block_width / 2 + 4, top + block_height / 2)
+        lines.append(f'    {name} [shape=plaintext, label=<{label}>, pos="{centre}"];')
+        top += block_height
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-_LEGEND = (
-    '    legend [shape=plaintext, fontsize=9, label=<<TABLE BORDER="1" CELLBORDER="0" '
-    'COLOR="#999999" CELLPADDING="2"><TR><TD ALIGN="LEFT"><B>Chú giải</B></TD></TR>'
-    '<TR><TD ALIGN="LEFT"><FONT COLOR="#d35400">▭ viền cam</FONT>: '
-    "người dân đến trực tiếp</TD></TR>"
-    '<TR><TD ALIGN="LEFT">▭ viền đậm, §: bước bắt buộc theo luật (di chuột: căn cứ)</TD></TR>'
-    f'<TR><TD ALIGN="LEFT"><FONT COLOR="{_REMOVED}"><S>gạch ngang</S> ✕ mã</FONT>: '
-    "bước bỏ, theo quy tắc</TD></TR>"
-    f'<TR><TD ALIGN="LEFT"><FONT COLOR="{_CHANGED}">✓ mã</FONT>: bước mới hoặc thay đổi, '
-    "theo quy tắc</TD></TR>"
-    f'<TR><TD ALIGN="LEFT"><FONT COLOR="{_REMOVED}">[ khung nét đứt ]</FONT>: các bước '
-    "được gộp thành một</TD></TR>"
-    '<TR><TD ALIGN="LEFT">◇ rẽ nhánh (xác suất) · ▮ song song / hợp nhánh</TD></TR>'
-    "</TABLE>>];"
+_Block = tuple[str, float, float]
+"""A plain-text block: its HTML-like label, width and height."""
+
+
+def _title(marks: DiagramMarks, width: float) -> _Block:
+    """The title and the headline strip, wrapped to the diagram's width."""
+    title = _lines(marks.title, 240, max(40, int(width / 7.8))) if marks.title else []
+    strip = _lines(marks.headline, 300, max(50, int(width / 5.8))) if marks.headline else []
+    label = "<BR/>".join(
+        [f"<B>{line}</B>" for line in title] + [f'<FONT POINT-SIZE="10">{s}</FONT>' for s in strip]
+    )
+    return label or " ", width, 16 + 16 * len(title) + 13 * len(strip)
+
+
+def _dropped(G: ProcedureGraph, marks: DiagramMarks) -> _Block | None:
+    """The table of documents no longer asked for, with the source that replaces each."""
+    if not marks.dropped_documents:
+        return None
+    rows, height = [], 30.0
+    for doc, why in sorted(marks.dropped_documents.items()):
+        name = _large(G.graph["documents"][doc]["name"], 120, 46)
+        reason = _small(why, limit=120, width=56)
+        rows.append(f'<TR><TD ALIGN="LEFT"><S>{name.text}</S><BR/>{reason.text}</TD></TR>')
+        height += (name + reason).height + 4
+    label = (
+        f'<TABLE BORDER="1" CELLBORDER="0" COLOR="{_REMOVED}"><TR><TD>'
+        f'<FONT COLOR="{_REMOVED}"><B>Thành phần hồ sơ được bỏ</B></FONT></TD></TR>'
+        f"{''.join(rows)}</TABLE>"
+    )
+    return label, 330.0, height
+
+
+_LEGEND: _Block = (
+    '<TABLE BORDER="1" CELLBORDER="0" COLOR="#999999" CELLPADDING="2">'
+    '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9"><B>Chú giải</B></FONT></TD></TR>'
+    + "".join(
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9">{row}</FONT></TD></TR>'
+        for row in (
+            '<FONT COLOR="#d35400">▭ viền cam</FONT>: người dân đến trực tiếp',
+            "▭ viền đậm, §: bước bắt buộc theo luật (di chuột: căn cứ)",
+            f'<FONT COLOR="{_REMOVED}"><S>gạch ngang</S> ✕ mã</FONT>: bước bỏ, theo quy tắc',
+            f'<FONT COLOR="{_CHANGED}">✓ mã</FONT>: bước mới hoặc thay đổi, theo quy tắc',
+            f'<FONT COLOR="{_REMOVED}">[ khung nét đứt ]</FONT>: các bước được gộp thành một',
+            "◇ rẽ nhánh (xác suất) · ▬ song song / hợp nhánh",
+        )
+    )
+    + "</TABLE>",
+    320.0,
+    7 * 15.0 + 8,
 )
 
 
-def _graph_label(marks: DiagramMarks) -> str:
-    parts = [f"<B>{_text(marks.title, 200, width=70)}</B>"] if marks.title else []
-    if marks.headline:
-        parts.append(f'<FONT POINT-SIZE="10">{html.escape(marks.headline)}</FONT>')
-    return "<BR/>".join(parts) or " "
+def _bracket(
+    group: int,
+    members: list[str],
+    centres: Mapping[str, tuple[float, float]],
+    nodes: Mapping[str, _Node],
+    at: Callable[[float, float], str],
+    ids: Mapping[str, str],
+) -> list[str]:
+    """A dashed bracket (cluster) around steps that a merge makes one."""
+    top = min(centres[n][1] - nodes[n].height / 2 for n in members) - 14
+    bottom = max(centres[n][1] + nodes[n].height / 2 for n in members) + 4
+    left = min(centres[n][0] for n in members) - _BOX / 2 - 4
+    right = max(centres[n][0] for n in members) + _BOX / 2 + 4
+
+    return [
+        f"        subgraph cluster_merge_{group} {{",
+        f'            graph [bb="{at(left, bottom)},{at(right, top)}", label="ST02", '
+        f'style="dashed,rounded", color="{_REMOVED}", fontcolor="{_REMOVED}", fontsize=9];',
+        *(
+            f'            {ids[n]} [{", ".join(nodes[n].options)}, pos="{at(*centres[n])}"];'
+            for n in members
+        ),
+        "        }",
+    ]
 
 
 def _edge_options(attrs: Mapping[str, object], marks: DiagramMarks, u: str, v: str) -> str:
@@ -229,7 +368,7 @@ def _edge_options(attrs: Mapping[str, object], marks: DiagramMarks, u: str, v: s
     if isinstance(probability, float | int):
         label = f"{label} ({probability:.0%})".strip()
     if label:
-        options.append(f"label=<{_text(label, 60)}>")
+        options.append(f"xlabel=<{_text(label, 40, 20)}>")
     if u in marks.removed_steps or v in marks.removed_steps:
         options += [f'color="{_REMOVED}"', "style=dashed"]
     return f" [{', '.join(options)}]" if options else ""

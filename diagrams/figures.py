@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from diagrams.dot import DiagramMarks, procedure_dot
+from diagrams.layout import lane_widths
 from diagrams.render import Format, render
 from models.graph import ProcedureGraph
 from models.metrics import Metrics
+from models.procedure import ActorKind
 from tthc.pipeline import ProcedureAnalysis
 
 __all__ = ["DiagramFiles", "before_after_dot", "headline", "slug", "write_diagrams"]
@@ -57,6 +59,8 @@ def before_after_dot(analysis: ProcedureAnalysis) -> tuple[str, str]:
             continue
         joined = set(change.steps).union(*(g for g in merged if g & set(change.steps)))
         merged = [g for g in merged if not g & joined] + [joined]
+    after_graph = analysis.outcome.after
+    lanes = shared_lanes(analysis.before, after_graph)
     before = procedure_dot(
         analysis.before,
         DiagramMarks(
@@ -65,9 +69,9 @@ def before_after_dot(analysis: ProcedureAnalysis) -> tuple[str, str]:
             dropped_documents=dropped,
             headline=strip,
             merged=_brackets(analysis.before, merged),
+            lane_widths=lanes,
         ),
     )
-    after_graph = analysis.outcome.after
     changed: dict[str, list[str]] = {}
     for change in changes:
         for step in (*change.steps, *change.added_steps):
@@ -79,9 +83,19 @@ def before_after_dot(analysis: ProcedureAnalysis) -> tuple[str, str]:
             title=f"{analysis.name} — đề xuất",
             headline=strip,
             changed_steps={step: ", ".join(rules) for step, rules in changed.items()},
+            lane_widths=lanes,
         ),
     )
     return before, after
+
+
+def shared_lanes(*graphs: ProcedureGraph) -> dict[ActorKind, int]:
+    """The lanes of several diagrams and the widest each needs, so that they line up."""
+    lanes: dict[ActorKind, int] = {}
+    for G in graphs:
+        for kind, slots in lane_widths(G).items():
+            lanes[kind] = max(lanes.get(kind, 0), slots)
+    return lanes
 
 
 def _brackets(G: ProcedureGraph, groups: list[set[str]]) -> tuple[tuple[str, ...], ...]:

@@ -31,14 +31,19 @@ def require_dot() -> None:
 
 
 def render(source: str, fmt: Format) -> bytes:
-    """Return `source` laid out by `dot` in format `fmt` (PNG at 110 dpi)."""
+    """Return `source`, whose positions are fixed, drawn in format `fmt` (PNG at 110 dpi).
+
+    Graphviz (`neato -n2`) only routes the edges around the fixed nodes.
+    """
     require_dot()
     renderer = "cairo" if fmt in ("png", "pdf") else None
     data = source.encode("utf-8")
     if fmt == "png":
         data = data.replace(b"digraph procedure {", b"digraph procedure {\n    dpi=110;", 1)
     try:
-        output: bytes = graphviz.pipe("dot", fmt, data, renderer=renderer, quiet=True)
+        output: bytes = graphviz.pipe(
+            "neato", fmt, data, renderer=renderer, neato_no_op=2, quiet=True
+        )
         return output
     except graphviz.ExecutableNotFound as error:
         raise GraphvizMissing() from error
