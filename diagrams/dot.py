@@ -220,7 +220,7 @@ def procedure_dot(G: ProcedureGraph, marks: DiagramMarks | None = None) -> str:
     }
     place = layout(G, {node: n.height for node, n in nodes.items()}, marks.lane_widths)
     legend, dropped = _LEGEND, _dropped(G, marks)
-    width = max(place.width, legend[1], dropped[1] if dropped else 0.0)
+    width = max(place.width, _NOTES_WIDTH)  # the same for a before and after pair
     title = _title(marks, width)
     blocks = [("legend", legend), *([("dropped", dropped)] if dropped else [])]
     height = title[2] + place.height + sum(12 + block[2] for _, block in blocks) + 8
@@ -285,6 +285,8 @@ def procedure_dot(G: ProcedureGraph, marks: DiagramMarks | None = None) -> str:
 
 _Block = tuple[str, float, float]
 """A plain-text block: its HTML-like label, width and height."""
+_NOTES_WIDTH = 330.0
+"""Room for the legend and the table of dropped documents under the lanes."""
 
 
 def _title(marks: DiagramMarks, width: float) -> _Block:
@@ -312,7 +314,7 @@ def _dropped(G: ProcedureGraph, marks: DiagramMarks) -> _Block | None:
         f'<FONT COLOR="{_REMOVED}"><B>Thành phần hồ sơ được bỏ</B></FONT></TD></TR>'
         f"{''.join(rows)}</TABLE>"
     )
-    return label, 330.0, height
+    return label, _NOTES_WIDTH, height
 
 
 _LEGEND: _Block = (
@@ -330,7 +332,7 @@ _LEGEND: _Block = (
         )
     )
     + "</TABLE>",
-    320.0,
+    _NOTES_WIDTH,
     7 * 15.0 + 8,
 )
 

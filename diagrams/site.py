@@ -10,10 +10,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from diagrams.figures import DiagramFiles, slug, write_diagrams
-from models.metrics import Metrics
+from models.costs import CostSettings
 from tthc.pipeline import ProcedureAnalysis
+from tthc.report import TOTALLED, Measures, measures
 
-__all__ = ["METRIC_LABELS", "SiteEntry", "site_entry", "write_site"]
+__all__ = ["METRIC_LABELS", "READINESS_LABELS", "SiteEntry", "site_entry", "write_site"]
 
 METRIC_LABELS = (
     ("steps", "Số bước"),
@@ -21,6 +22,15 @@ METRIC_LABELS = (
     ("visits", "Số lượt đến cơ quan"),
     ("documents", "Số thành phần hồ sơ"),
     ("lead_time_days", "Thời gian dự kiến (ngày làm việc)"),
+    ("cost_per_dossier_vnd", "Chi phí tuân thủ mỗi hồ sơ (đồng)"),
+    ("cost_per_year_vnd", "Chi phí tuân thủ mỗi năm (đồng)"),
+    ("value_added_share", "Tỷ lệ thời gian tạo giá trị"),
+    ("documents_reused", "Giấy tờ khai thác từ CSDL"),
+)
+READINESS_LABELS = (
+    ("full_online", "Toàn trình trực tuyến"),
+    ("online_payment", "Thanh toán trực tuyến"),
+    ("electronic_result", "Trả kết quả điện tử"),
 )
 
 _environment = Environment(
@@ -37,8 +47,8 @@ class SiteEntry:
     code: str
     name: str
     essential: int | None
-    before: Metrics
-    after: Metrics
+    before: Measures
+    after: Measures
     changes: list[dict[str, Any]]
     refused: list[dict[str, Any]]
     diagrams: DiagramFiles
@@ -48,15 +58,18 @@ class SiteEntry:
         return f"procedures/{slug(self.code)}.html"
 
 
-def site_entry(out_dir: Path, analysis: ProcedureAnalysis) -> SiteEntry:
-    """Render `analysis`'s diagrams under `out_dir`; return what the site shows of it."""
+def site_entry(
+    out_dir: Path, analysis: ProcedureAnalysis, costs: CostSettings, connected: frozenset[str]
+) -> SiteEntry:
+    """Render `analysis`'s diagrams under `out_dir`; return what the site shows of it:
+    the report's measures (`costs`, data sources `connected`), changes and diagrams."""
     summary = analysis.summary()
     return SiteEntry(
         code=analysis.code,
         name=analysis.name,
         essential=analysis.before.graph["header"]["essential"],
-        before=analysis.metrics_before,
-        after=analysis.metrics_after,
+        before=measures(analysis.before, costs, connected),
+        after=measures(analysis.outcome.after, costs, connected),
         changes=summary["changes"],
         refused=summary["refused"],
         diagrams=write_diagrams(out_dir, analysis),
@@ -66,7 +79,7 @@ def site_entry(out_dir: Path, analysis: ProcedureAnalysis) -> SiteEntry:
 def _totals(entries: Sequence[SiteEntry]) -> dict[str, dict[str, float]]:
     totals: dict[str, dict[str, float]] = {"before": {}, "after": {}}
     for moment in ("before", "after"):
-        for key, _ in METRIC_LABELS:
+        for key in TOTALLED:
             totals[moment][key] = sum(getattr(getattr(e, moment), key) for e in entries)
     return totals
 
@@ -82,7 +95,7 @@ def write_site(
     (out_dir / "procedures").mkdir(parents=True, exist_ok=True)
     page = _environment.get_template("procedure.html.j2")
     for entry in ordered:
-        html = page.render(e=entry, metric_labels=METRIC_LABELS)
+        html = page.render(e=entry, metric_labels=METRIC_LABELS, readiness=READINESS_LABELS)
         (out_dir / entry.page).write_text(html, encoding="utf-8")
     index = out_dir / "index.html"
     index.write_text(

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from diagrams.render import require_dot
 from diagrams.site import SiteEntry, site_entry, write_site
-from models.costs import load_cost_settings
+from models.costs import CostSettings, load_cost_settings
 from models.files import find_procedure_files, load_data_sources, load_procedures
 from models.graph import graph_from_json
 from models.procedure import Procedure
@@ -93,9 +93,15 @@ def store_analyses(
 
 
 @task(cache_policy=NONE)
-def render_batch(out_dir: str, analyses: list[tuple[int, ProcedureAnalysis]]) -> list[SiteEntry]:
-    """Render the before/after diagrams of a batch."""
-    return [site_entry(Path(out_dir), analysis) for _, analysis in analyses]
+def render_batch(
+    out_dir: str,
+    analyses: list[tuple[int, ProcedureAnalysis]],
+    costs: CostSettings,
+    context: RuleContext,
+) -> list[SiteEntry]:
+    """Render the before/after diagrams of a batch; measure it for the review site."""
+    connected = context.connected_sources
+    return [site_entry(Path(out_dir), analysis, costs, connected) for _, analysis in analyses]
 
 
 @task(cache_policy=NONE)
@@ -103,11 +109,11 @@ def publish_review_report(
     out_dir: str,
     analyses: list[tuple[int, ProcedureAnalysis]],
     entries: list[SiteEntry],
+    costs: CostSettings,
     context: RuleContext,
 ) -> str:
     """Write the consolidated report (the essential services; all procedures when none
     is one) in Vietnamese and English; return its page, relative to `out_dir`."""
-    costs = load_cost_settings(get_settings().cost_settings_file)
     every = [a for _, a in analyses]
     essential = [a for a in every if a.before.graph["header"]["essential"]]
     report = build_report(essential or every, costs, context.connected_sources, RULES_VERSION)
@@ -140,6 +146,7 @@ def reengineer_catalog(
     sources_file = str(settings.data_sources_file)
     target = out_dir or str(settings.out_dir)
     procedures, context = load_catalog(paths or [str(settings.catalog_dir)], sources_file)
+    costs = load_cost_settings(settings.cost_settings_file)
     version_ids = import_catalog(url, procedures)
     batches = [version_ids[i : i + BATCH_SIZE] for i in range(0, len(version_ids), BATCH_SIZE)]
     analyses = [a for batch in batches for a in analyze_batch(url, batch, context, rules)]
@@ -147,9 +154,9 @@ def reengineer_catalog(
     entries = [
         e
         for i in range(0, len(analyses), BATCH_SIZE)
-        for e in render_batch(target, analyses[i : i + BATCH_SIZE])
+        for e in render_batch(target, analyses[i : i + BATCH_SIZE], costs, context)
     ]
-    report = publish_review_report(target, analyses, entries, context)
+    report = publish_review_report(target, analyses, entries, costs, context)
     index = publish_site(target, entries, report)
     return {
         "index": index,

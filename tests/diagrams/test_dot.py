@@ -11,7 +11,8 @@ import pytest
 
 from diagrams.figures import before_after_dot, write_diagrams
 from diagrams.render import render
-from diagrams.site import SiteEntry, write_site
+from diagrams.site import site_entry, write_site
+from models.costs import load_cost_settings
 from models.files import load_data_sources, load_procedure
 from models.graph import to_graph
 from models.procedure import Procedure
@@ -89,23 +90,14 @@ def test_render_gives_svg_with_vietnamese_and_a_png(tmp_path: Path) -> None:
 @pytest.mark.dot
 def test_hostile_labels_render_inert_in_svg_and_html(tmp_path: Path) -> None:
     analysis = _hostile_analysis()
-    files = write_diagrams(tmp_path, analysis)
+    costs = load_cost_settings(CATALOG / "cost_settings.yaml")
+    entry = site_entry(tmp_path, analysis, costs, CONTEXT.connected_sources)
+    files = entry.diagrams
     for path in (files.before_svg, files.after_svg):
         root = ET.fromstring((tmp_path / path).read_text("utf-8"))
         assert not [el for el in root.iter() if el.tag.endswith("script")]
         text = "".join(root.itertext())
         assert "<script>alert(1)</script>" in text  # shown as text
-    summary = analysis.summary()
-    entry = SiteEntry(
-        code=analysis.code,
-        name=analysis.name,
-        essential=None,
-        before=analysis.metrics_before,
-        after=analysis.metrics_after,
-        changes=summary["changes"],
-        refused=summary["refused"],
-        diagrams=files,
-    )
     index = write_site(tmp_path, [entry], "test")
     for page in (index, tmp_path / entry.page):
         html = page.read_text("utf-8")

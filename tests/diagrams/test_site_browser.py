@@ -40,8 +40,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     procedures = load_procedures(find_procedure_files([CATALOG / "essential"]), sources)
     context = rule_context(sources)
     analyses = [analyze(to_graph(p), get_rules(), context) for p in procedures.values()]
-    entries = [site_entry(out, analysis) for analysis in analyses]
     costs = load_cost_settings(CATALOG / "cost_settings.yaml")
+    entries = [site_entry(out, a, costs, context.connected_sources) for a in analyses]
     report = build_report(analyses, costs, context.connected_sources, RULES_VERSION)
     publish_report(out, report, {e.code: e.diagrams for e in entries})
     write_site(out, entries, RULES_VERSION, "report/vi/index.html")
@@ -111,13 +111,21 @@ def test_index_searches_sorts_and_has_no_errors(site: Path, browser: Browser, sh
     assert watched.errors == []
 
 
-def test_procedure_page_shows_both_diagrams(site: Path, browser: Browser, shots: Path) -> None:
+def test_procedure_page_shows_measures_and_aligned_diagrams(
+    site: Path, browser: Browser, shots: Path
+) -> None:
     watched = _Watched(browser)
     watched.open(site / "procedures" / "1.001193.html")
-    assert "Đăng ký khai sinh" in watched.page.inner_text("h1")
-    assert watched.page.locator("img").count() >= 2
+    page = watched.page
+    assert "Đăng ký khai sinh" in page.inner_text("h1")
+    text = page.inner_text("body")
+    assert "Chi phí tuân thủ mỗi hồ sơ" in text and "Toàn trình trực tuyến" in text
+    assert "Đường găng" in text and "Ký Giấy khai sinh" in text
     assert watched.broken_images() == []
-    watched.page.screenshot(path=str(shots / "review-procedure.png"), full_page=False)
+    widths = page.eval_on_selector_all("img.diagram", "images => images.map(i => i.naturalWidth)")
+    assert len(widths) == 2 and widths[0] == widths[1]  # the same lanes, so they line up
+    page.evaluate("document.querySelector('.side-by-side').scrollIntoView()")
+    page.screenshot(path=str(shots / "review-procedure.png"), full_page=False)
     assert watched.errors == []
 
 
