@@ -37,6 +37,7 @@ docs: setup
 bench: setup
 	$(RUN) python bench/bench_catalogue.py
 	$(RUN) python bench/bench_rules.py
+	$(RUN) python bench/bench_diagrams.py
 
 setup: .venv/.synced
 	@mkdir -p "$(PREFECT_HOME)"
