@@ -14,7 +14,14 @@ from models.metrics import Metrics
 from models.procedure import ActorKind
 from tthc.pipeline import ProcedureAnalysis
 
-__all__ = ["DiagramFiles", "before_after_dot", "headline", "slug", "write_diagrams"]
+__all__ = [
+    "DiagramFiles",
+    "before_after_dot",
+    "diagram_files",
+    "headline",
+    "slug",
+    "write_diagrams",
+]
 
 
 @dataclass(frozen=True)
@@ -105,16 +112,22 @@ def _brackets(G: ProcedureGraph, groups: list[set[str]]) -> tuple[tuple[str, ...
     return tuple(sorted((g for g in steps if len(g) > 1), key=lambda g: order[g[0]]))
 
 
+def diagram_files(code: str) -> DiagramFiles:
+    """Where a procedure's diagrams go, relative to the output folder."""
+    name = f"diagrams/{slug(code)}"
+    return DiagramFiles(
+        f"{name}-before.svg", f"{name}-before.png", f"{name}-after.svg", f"{name}-after.png"
+    )
+
+
 def write_diagrams(out_dir: Path, analysis: ProcedureAnalysis) -> DiagramFiles:
     """Render the before and after diagrams as SVG and PNG under `out_dir/diagrams/`."""
-    folder = out_dir / "diagrams"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = slug(analysis.code)
-    paths = {}
+    (out_dir / "diagrams").mkdir(parents=True, exist_ok=True)
+    files = diagram_files(analysis.code)
     for moment, source in zip(("before", "after"), before_after_dot(analysis), strict=True):
-        (folder / f"{name}-{moment}.dot").write_text(source, encoding="utf-8")
+        svg = Path(getattr(files, f"{moment}_svg"))
+        (out_dir / svg.with_suffix(".dot")).write_text(source, encoding="utf-8")
         formats: tuple[Format, ...] = ("svg", "png")
         for fmt in formats:
-            (folder / f"{name}-{moment}.{fmt}").write_bytes(render(source, fmt))
-            paths[f"{moment}_{fmt}"] = f"diagrams/{name}-{moment}.{fmt}"
-    return DiagramFiles(**paths)
+            (out_dir / svg.with_suffix(f".{fmt}")).write_bytes(render(source, fmt))
+    return files

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from diagrams.figures import DiagramFiles, slug, write_diagrams
+from diagrams.figures import DiagramFiles, diagram_files, slug, write_diagrams
 from models.costs import CostSettings
+from models.measures import Measures, measures
+from models.store import Analysis, ProcedureRecord
 from tthc.pipeline import ProcedureAnalysis
-from tthc.report import TOTALLED, Measures, measures
+from tthc.report import TOTALLED
 
-__all__ = ["METRIC_LABELS", "READINESS_LABELS", "SiteEntry", "site_entry", "write_site"]
+__all__ = [
+    "METRIC_LABELS",
+    "READINESS_LABELS",
+    "SiteEntry",
+    "site_entry",
+    "stored_entry",
+    "write_site",
+]
 
 METRIC_LABELS = (
     ("steps", "Số bước"),
@@ -59,10 +68,13 @@ class SiteEntry:
 
 
 def site_entry(
-    out_dir: Path, analysis: ProcedureAnalysis, costs: CostSettings, connected: frozenset[str]
+    out_dir: Path | None,
+    analysis: ProcedureAnalysis,
+    costs: CostSettings,
+    connected: frozenset[str],
 ) -> SiteEntry:
-    """Render `analysis`'s diagrams under `out_dir`; return what the site shows of it:
-    the report's measures (`costs`, data sources `connected`), changes and diagrams."""
+    """What the site shows of `analysis`: the report's measures (`costs`, data sources
+    `connected`), changes and diagrams, rendered under `out_dir` unless it is None."""
     summary = analysis.summary()
     return SiteEntry(
         code=analysis.code,
@@ -72,7 +84,21 @@ def site_entry(
         after=measures(analysis.outcome.after, costs, connected),
         changes=summary["changes"],
         refused=summary["refused"],
-        diagrams=write_diagrams(out_dir, analysis),
+        diagrams=(write_diagrams(out_dir, analysis) if out_dir else diagram_files(analysis.code)),
+    )
+
+
+def stored_entry(record: ProcedureRecord, analysis: Analysis) -> SiteEntry:
+    """What the site shows of a procedure, from its stored analysis (no graph read)."""
+    return SiteEntry(
+        code=record.code,
+        name=record.name,
+        essential=record.essential,
+        before=Measures.model_validate(analysis.metrics_before),
+        after=Measures.model_validate(analysis.metrics_after),
+        changes=analysis.changes,
+        refused=analysis.refused,
+        diagrams=diagram_files(record.code),
     )
 
 
@@ -85,16 +111,23 @@ def _totals(entries: Sequence[SiteEntry]) -> dict[str, dict[str, float]]:
 
 
 def write_site(
-    out_dir: Path, entries: Sequence[SiteEntry], rules_version: str, report: str | None = None
+    out_dir: Path,
+    entries: Sequence[SiteEntry],
+    rules_version: str,
+    report: str | None = None,
+    pages: Collection[str] | None = None,
 ) -> Path:
     """Write `index.html` and one page per procedure; return the index's path.
 
     `report`, when given, is the consolidated report's page, relative to `out_dir`.
+    `pages`, when given, limits the pages rewritten to these codes (and the missing).
     """
     ordered = sorted(entries, key=lambda e: (e.essential is None, e.essential or 0, e.code))
     (out_dir / "procedures").mkdir(parents=True, exist_ok=True)
     page = _environment.get_template("procedure.html.j2")
     for entry in ordered:
+        if pages is not None and entry.code not in pages and (out_dir / entry.page).exists():
+            continue
         html = page.render(e=entry, metric_labels=METRIC_LABELS, readiness=READINESS_LABELS)
         (out_dir / entry.page).write_text(html, encoding="utf-8")
     index = out_dir / "index.html"

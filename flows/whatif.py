@@ -1,4 +1,4 @@
-"""The `whatif-connect` flow: what connecting data sources gains. Stores nothing."""
+"""The `whatif` flow: what connecting data sources gains. Stores nothing."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NONE
 
+from flows.parameters import SourceId
 from models.costs import CostSettings, load_cost_settings
 from models.files import find_procedure_files, load_data_sources, load_procedures
 from models.graph import to_graph
@@ -44,8 +46,8 @@ def gains_of_batch(
     return what_if((to_graph(p) for p in procedures), sources, connect, get_rules(), costs)
 
 
-@flow(name="whatif-connect", log_prints=True)
-def whatif_connect(connect: list[str], paths: list[str] | None = None) -> list[dict[str, Any]]:
+@flow(name="whatif", log_prints=True)
+def whatif_connect(connect: list[SourceId], paths: list[str] | None = None) -> list[dict[str, Any]]:
     """What connecting data sources gains: procedures, documents, steps, days and đồng a year.
 
     Compares the catalogue without and with the sources connected; stores nothing.
@@ -58,8 +60,22 @@ def whatif_connect(connect: list[str], paths: list[str] | None = None) -> list[d
     gains = ranked(
         gain
         for i in range(0, len(procedures), BATCH_SIZE)
-        for gain in gains_of_batch(procedures[i : i + BATCH_SIZE], sources, costs, connect)
+        for gain in gains_of_batch(procedures[i : i + BATCH_SIZE], sources, costs, list(connect))
     )
     total = sum(g.vnd_saved_per_year for g in gains)
     print(f"{len(gains)}/{len(procedures)} procedures gain; {total:,} VND a year")
+    rows = [
+        {
+            "code": g.code,
+            "name": g.name,
+            "documents_dropped": len(g.documents_dropped),
+            "steps_removed": len(g.steps_removed),
+            "days_saved_per_dossier": g.days_saved_per_dossier,
+            "vnd_saved_per_year": g.vnd_saved_per_year,
+        }
+        for g in gains
+    ]
+    create_table_artifact(
+        rows, key="whatif-gains", description=f"Connecting {', '.join(connect)}: {total:,} đ/năm"
+    )
     return [g.model_dump() for g in gains]

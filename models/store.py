@@ -76,7 +76,8 @@ class ProcedureVersion(SQLModel, table=True):
 
 
 class Analysis(SQLModel, table=True):
-    """Metrics before and after, and the changes that made an as-is version a proposal."""
+    """Measures before and after (`models.measures.Measures`), and the changes that
+    made an as-is version a proposal."""
 
     __tablename__ = "analysis"
     __table_args__ = (UniqueConstraint("before_version_id", "rules_version", "context_hash"),)
@@ -88,7 +89,8 @@ class Analysis(SQLModel, table=True):
     rules_version: str = Field(max_length=200)
     """The rules version and the codes of the rules applied."""
     context_hash: str = Field(max_length=64)
-    """Hash of what else the result depends on (the connected data sources)."""
+    """Hash of what else the result depends on: the data-source registry and the
+    cost settings (`tthc.pipeline.Inputs.key`)."""
     metrics_before: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     metrics_after: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     changes: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))

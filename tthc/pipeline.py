@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session
 
+from models.costs import CostSettings, load_cost_settings
+from models.errors import InvalidProcedure, Problem
+from models.files import load_data_sources
 from models.graph import ProcedureGraph, content_hash, graph_to_json, submitted_documents, to_graph
+from models.measures import Measures, measures
 from models.metrics import Metrics, measure
 from models.procedure import DataSource, Procedure
 from models.store import (
@@ -25,13 +30,17 @@ from models.store import (
 )
 from rules import RULES_VERSION, Rule, RuleContext
 from rules.engine import Outcome, reengineer
+from tthc.settings import Settings
 
 __all__ = [
+    "Inputs",
     "ProcedureAnalysis",
+    "analysis_measures",
     "analyze",
-    "context_hash",
     "import_procedures",
+    "load_inputs",
     "rule_context",
+    "signature",
     "store_analysis",
 ]
 
@@ -82,17 +91,56 @@ def rule_context(sources: Mapping[str, DataSource]) -> RuleContext:
     )
 
 
-def context_hash(context: RuleContext) -> str:
-    """A hash of what an analysis depends on besides the graph and the rules."""
-    text = json.dumps(sorted(context.connected_sources))
-    return hashlib.sha256(text.encode()).hexdigest()
+@dataclass(frozen=True)
+class Inputs:
+    """What an analysis rests on besides the graph and the rules: the data-source
+    registry and the compliance-cost settings."""
+
+    sources: Mapping[str, DataSource]
+    costs: CostSettings
+
+    @cached_property
+    def context(self) -> RuleContext:
+        return rule_context(self.sources)
+
+    @cached_property
+    def key(self) -> str:
+        """A hash of the registry and the cost settings: a stored analysis made
+        under another key is out of date."""
+        document = {
+            "sources": [self.sources[s].model_dump(mode="json") for s in sorted(self.sources)],
+            "costs": self.costs.model_dump(mode="json"),
+        }
+        return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+
+
+def load_inputs(settings: Settings, connect: Collection[str] = ()) -> Inputs:
+    """Read the registry and the cost settings named by `settings`; the sources in
+    `connect` are taken as connected (a what-if)."""
+    sources = load_data_sources(settings.data_sources_file)
+    unknown = sorted(set(connect) - set(sources))
+    if unknown:
+        known = ", ".join(sorted(sources))
+        problem = Problem(
+            str(settings.data_sources_file), "data_sources", f"unknown {unknown}: use {known}"
+        )
+        raise InvalidProcedure([problem])
+    sources = {
+        key: source.model_copy(update={"connected": True}) if key in connect else source
+        for key, source in sources.items()
+    }
+    return Inputs(sources, load_cost_settings(settings.cost_settings_file))
 
 
 def analyze(G: ProcedureGraph, rules: list[Rule], context: RuleContext) -> ProcedureAnalysis:
     """Re-engineer procedure graph `G` and measure it before and after."""
     outcome = reengineer(G, rules, context)
-    signature = f"{RULES_VERSION}:" + ",".join(rule.signature for rule in rules)
-    return ProcedureAnalysis(G, outcome, measure(G), measure(outcome.after), signature)
+    return ProcedureAnalysis(G, outcome, measure(G), measure(outcome.after), signature(rules))
+
+
+def signature(rules: list[Rule]) -> str:
+    """The rules version and the rules applied, with their non-default parameters."""
+    return f"{RULES_VERSION}:" + ",".join(rule.signature for rule in rules)
 
 
 def import_procedures(
@@ -133,16 +181,22 @@ def import_procedures(
     return results
 
 
+def analysis_measures(G: ProcedureGraph, inputs: Inputs) -> Measures:
+    """The report's measures of `G` under the cost settings and connected sources."""
+    return measures(G, inputs.costs, inputs.context.connected_sources)
+
+
 def store_analysis(
-    session: Session, version: ProcedureVersion, analysis: ProcedureAnalysis, ctx_hash: str
+    session: Session, version: ProcedureVersion, analysis: ProcedureAnalysis, inputs: Inputs
 ) -> tuple[Analysis, bool]:
-    """Store the proposed version and the analysis of `version`, unless already stored."""
+    """Store the proposed version and the analysis of `version` (its measures under
+    `inputs`), unless already stored under the same rules and inputs."""
     assert version.id is not None
     existing = find_analysis(
         session,
         before_version_id=version.id,
         rules_version=analysis.rules_signature,
-        context_hash=ctx_hash,
+        context_hash=inputs.key,
     )
     if existing is not None:
         return existing, False
@@ -163,9 +217,9 @@ def store_analysis(
         before_version_id=version.id,
         after_version_id=proposed.id,
         rules_version=analysis.rules_signature,
-        context_hash=ctx_hash,
-        metrics_before=summary["before"],
-        metrics_after=summary["after"],
+        context_hash=inputs.key,
+        metrics_before=analysis_measures(analysis.before, inputs).model_dump(),
+        metrics_after=analysis_measures(after, inputs).model_dump(),
         changes=summary["changes"],
         refused=summary["refused"],
     )

@@ -11,43 +11,20 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 
 from diagrams.figures import slug
-from models.costs import CostSettings, compliance_cost, readiness
-from models.graph import ProcedureGraph
-from models.lead_time import critical_path, value_added_share
-from models.metrics import measure
+from models.costs import CostSettings
+from models.measures import Measures, measures
 from tthc.pipeline import ProcedureAnalysis
 
 __all__ = [
     "TOTALLED",
     "Change",
-    "Measures",
     "ProcedureReport",
     "Report",
     "build_report",
-    "measures",
 ]
 
 TOTALLED = ("steps", "handoffs", "visits", "documents", "lead_time_days", "cost_per_year_vnd")
 """The measures summed over the selection."""
-
-
-class Measures(BaseModel):
-    """Everything the report says of one procedure at one moment (before or after)."""
-
-    steps: int
-    handoffs: int
-    visits: int
-    documents: int
-    lead_time_days: float
-    value_added_share: float
-    cost_per_dossier_vnd: int
-    cost_per_year_vnd: int
-    full_online: bool
-    online_payment: bool | None
-    electronic_result: bool
-    documents_reused: int
-    critical_path: list[str]
-    """Names of the steps a typical dossier waits on."""
 
 
 class Change(BaseModel):
@@ -85,24 +62,6 @@ class Report(BaseModel):
         """The change of a totalled measure, in percent of its value before (negative: less)."""
         before = self.totals["before"][measure]
         return 0.0 if before == 0 else (self.totals["after"][measure] - before) / before * 100
-
-
-def measures(G: ProcedureGraph, costs: CostSettings, connected: frozenset[str]) -> Measures:
-    """The report's measures of procedure graph `G`."""
-    metrics = measure(G)
-    cost = compliance_cost(G, costs)
-    ready = readiness(G, connected)
-    return Measures(
-        **metrics.model_dump(),
-        value_added_share=round(value_added_share(G), 3),
-        cost_per_dossier_vnd=cost.per_dossier_vnd,
-        cost_per_year_vnd=cost.per_year_vnd,
-        full_online=ready.full_online,
-        online_payment=ready.online_payment,
-        electronic_result=ready.electronic_result,
-        documents_reused=ready.documents_reused,
-        critical_path=[G.nodes[n]["name"] for n in critical_path(G)],
-    )
 
 
 def build_report(

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     cost_settings_file: Path = PROJECT_ROOT / "catalog" / "cost_settings.yaml"
     """The compliance-cost assumptions every đồng figure is computed from."""
     out_dir: Path = PROJECT_ROOT / "out"
+    site_url: str | None = None
+    """Web address that serves `out_dir` (`make serve` sets one); else links are files."""
 
 
 @lru_cache

@@ -1,4 +1,4 @@
-"""The `whatif-connect` flow ranks the gains of connecting a data source and stores nothing."""
+"""The `whatif` flow ranks the gains of connecting a data source and stores nothing."""
 
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from models.costs import load_cost_settings
+from models.files import load_data_sources
 from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
 from models.store import (
@@ -16,9 +18,11 @@ from models.store import (
     VersionKind,
     make_engine,
 )
-from rules import RuleContext, get_rules
-from tests.conftest import minimal_procedure
-from tthc.pipeline import analyze, context_hash, import_procedures, store_analysis
+from rules import get_rules
+from tests.conftest import CATALOG, minimal_procedure
+from tthc.pipeline import Inputs, analyze, import_procedures, store_analysis
+
+COSTS = load_cost_settings(CATALOG / "cost_settings.yaml")
 
 
 def _count(session: Session, table: type) -> int:
@@ -64,15 +68,15 @@ def test_versions_are_immutable(database_url: str) -> None:
 
 def test_analysis_stored_once_with_its_proposed_version(database_url: str) -> None:
     engine = make_engine(database_url)
-    context = RuleContext(frozenset({"population_db"}))
+    inputs = Inputs(load_data_sources(CATALOG / "data_sources.yaml"), COSTS)
     procedure = Procedure.model_validate(minimal_procedure())
-    analysis = analyze(to_graph(procedure), get_rules(), context)
+    analysis = analyze(to_graph(procedure), get_rules(), inputs.context)
     with Session(engine) as session:
         [(version, _)] = import_procedures(session, [("a.yaml", procedure)])
-        stored, new = store_analysis(session, version, analysis, context_hash(context))
+        stored, new = store_analysis(session, version, analysis, inputs)
         session.commit()
         assert new
-        _, new = store_analysis(session, version, analysis, context_hash(context))
+        _, new = store_analysis(session, version, analysis, inputs)
         assert not new
         assert _count(session, Analysis) == 1
         proposed = session.get_one(ProcedureVersion, stored.after_version_id)

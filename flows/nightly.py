@@ -1,0 +1,90 @@
+"""The `nightly-reanalysis` flow: re-analyse what changed in the store since last time.
+
+Incremental: a procedure whose latest as-is version, rules and inputs (data-source
+registry and cost settings) match its last analysis is skipped; the others are
+re-analysed in batches, stored, rendered, and the review site refreshed. The
+run ends with a summary of what changed since the previous night.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NONE
+from sqlmodel import Session
+
+from diagrams.render import require_dot
+from diagrams.site import SiteEntry
+from flows.artifacts import (
+    advance_progress,
+    publish_link,
+    publish_table,
+    start_progress,
+    summary_markdown,
+)
+from flows.parameters import BatchSize, OutputOptions
+from flows.tasks import analyse, publish_site, read_inputs, render, store
+from models.store import make_engine
+from rules import get_rules
+from tthc.nightly import Outdated, Reanalysed, latest_versions, outdated
+from tthc.pipeline import signature
+from tthc.settings import get_settings
+from tthc.site_url import site_url
+
+__all__ = ["nightly_reanalysis"]
+
+
+@task(cache_policy=NONE)
+def plan(database_url: str, rules_signature: str, inputs_key: str) -> tuple[list[Outdated], int]:
+    """The procedures to re-analyse, and how many procedures the store holds."""
+    with Session(make_engine(database_url)) as session:
+        return outdated(session, rules_signature, inputs_key), len(latest_versions(session))
+
+
+@flow(name="nightly-reanalysis", log_prints=True)
+def nightly_reanalysis(
+    output: OutputOptions | None = None, batch_size: BatchSize = 500
+) -> dict[str, Any]:
+    """Re-analyse every procedure in the store whose content, rules, data-source registry
+    or cost settings changed since its last analysis; skip the others.
+
+    Args:
+        output: What to produce for the procedures re-analysed.
+        batch_size: Procedures per task (50 to 5,000).
+    """
+    settings = get_settings()
+    output = output or OutputOptions()
+    if output.diagrams:
+        require_dot()
+    url, out_dir = settings.database_url, str(settings.out_dir)
+    inputs = read_inputs()
+    rules_signature = signature(get_rules())
+    todo, total = plan(url, rules_signature, inputs.key)
+    print(f"{len(todo)} of {total} procedures to re-analyse")
+    progress = start_progress("nightly-progress")
+    reasons = {item.version_id: item for item in todo}
+    done: list[Reanalysed] = []
+    entries: list[SiteEntry] = []
+    for start in range(0, len(todo), batch_size):
+        batch = [item.version_id for item in todo[start : start + batch_size]]
+        analyses = analyse(url, batch, None, inputs)
+        done += store(url, analyses, inputs, {v: reasons[v] for v in batch})
+        entries += render(out_dir, analyses, inputs, output)
+        advance_progress(progress, len(done), len(todo))
+    advance_progress(progress, 1, 1)
+    create_markdown_artifact(
+        summary_markdown(done, total - len(todo)),
+        key="nightly-summary",
+        description="What changed since the previous night",
+    )
+    if entries:
+        publish_table(entries, key="nightly-procedures")
+    if done and output.review_site and output.diagrams:
+        index = publish_site(url, out_dir, rules_signature, inputs, [d.code for d in done])
+        publish_link(site_url(settings, index), key="review-site")
+    by_reason = Counter(d.reason for d in done)
+    print(f"re-analysed {len(done)} ({dict(by_reason)}); skipped {total - len(todo)}")
+    return {"analysed": len(done), "skipped": total - len(todo), "by_reason": dict(by_reason)}

@@ -1,0 +1,124 @@
+"""The coarse tasks every flow is made of: a batch of procedures each.
+
+A task run costs tens of milliseconds and several events here, so tasks take
+hundreds of procedures at a time; the work is in `models`, `rules`, `diagrams`
+and `tthc`, which these only call.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NONE
+from sqlmodel import Session
+
+from diagrams.site import SiteEntry, site_entry, stored_entry, write_site
+from flows.artifacts import publish_procedure
+from flows.parameters import OutputOptions
+from models.files import find_procedure_files, load_procedures
+from models.procedure import Procedure
+from models.store import make_engine
+from rules import RULES_VERSION, get_rules
+from tthc.nightly import Outdated, Reanalysed, analyse_versions, current_analyses, store_batch
+from tthc.pipeline import Inputs, ProcedureAnalysis, import_procedures, load_inputs
+from tthc.settings import get_settings
+
+__all__ = [
+    "analyse",
+    "import_batch",
+    "publish_site",
+    "read_files",
+    "read_inputs",
+    "render",
+    "store",
+]
+
+
+@task(cache_policy=NONE)
+def read_inputs(connect: list[str] | None = None) -> Inputs:
+    """The data-source registry (with `connect` taken as connected) and the cost settings,
+    read once for the whole run."""
+    return load_inputs(get_settings(), connect or ())
+
+
+@task(cache_policy=NONE)
+def read_files(paths: list[str], inputs: Inputs) -> list[tuple[str, Procedure]]:
+    """Validate every procedure file under `paths`; one invalid file stops the run."""
+    files = find_procedure_files(Path(p) for p in paths)
+    return [(str(path), p) for path, p in load_procedures(files, inputs.sources).items()]
+
+
+@task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
+def import_batch(
+    database_url: str, procedures: list[tuple[str, Procedure]]
+) -> list[tuple[int, bool]]:
+    """Store the as-is versions in one transaction (an unchanged file stores nothing);
+    return their ids, and whether each is new."""
+    with Session(make_engine(database_url)) as session:
+        versions = import_procedures(session, procedures)
+        session.commit()
+        return [(v.id, new) for v, new in versions if v.id is not None]
+
+
+@task(cache_policy=NONE)
+def analyse(
+    database_url: str, version_ids: list[int], rules: list[str] | None, inputs: Inputs
+) -> list[tuple[int, ProcedureAnalysis]]:
+    """Re-engineer a batch of stored as-is versions (pure work, no writes)."""
+    with Session(make_engine(database_url)) as session:
+        return analyse_versions(session, version_ids, get_rules(rules), inputs)
+
+
+@task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
+def store(
+    database_url: str,
+    analyses: list[tuple[int, ProcedureAnalysis]],
+    inputs: Inputs,
+    reasons: dict[int, Outdated] | None = None,
+) -> list[Reanalysed]:
+    """Store the batch's proposed versions and analyses in one transaction."""
+    with Session(make_engine(database_url)) as session:
+        done = store_batch(session, analyses, inputs, reasons)
+        session.commit()
+        return done
+
+
+@task(cache_policy=NONE)
+def render(
+    out_dir: str,
+    analyses: list[tuple[int, ProcedureAnalysis]],
+    inputs: Inputs,
+    output: OutputOptions,
+) -> list[SiteEntry]:
+    """Measure the batch and, as `output` asks, render its diagrams and publish each
+    procedure's page in the Prefect UI under its stable key."""
+    connected = inputs.context.connected_sources
+    folder = Path(out_dir) if output.diagrams else None
+    entries = [site_entry(folder, a, inputs.costs, connected) for _, a in analyses]
+    if output.diagrams and output.artifacts:
+        for entry in entries:
+            before = (Path(out_dir) / entry.diagrams.before_svg).read_bytes()
+            after = (Path(out_dir) / entry.diagrams.after_svg).read_bytes()
+            publish_procedure(entry, before, after, output.image_width_px)
+    return entries
+
+
+@task(cache_policy=NONE)
+def publish_site(
+    database_url: str,
+    out_dir: str,
+    rules_signature: str,
+    inputs: Inputs,
+    pages: list[str] | None = None,
+) -> str:
+    """Write the review site of every procedure whose analysis is current, from the
+    store; rewrite only the `pages` given (and any missing). Return the index's path."""
+    with Session(make_engine(database_url)) as session:
+        entries = [
+            stored_entry(record, analysis)
+            for record, analysis in current_analyses(session, rules_signature, inputs.key)
+        ]
+    report = "report/vi/index.html"
+    linked = report if (Path(out_dir) / report).exists() else None
+    return str(write_site(Path(out_dir), entries, RULES_VERSION, linked, pages))
