@@ -12,12 +12,20 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 export PREFECT_SERVER_LOGGING_LEVEL := WARNING
 export PREFECT_LOGGING_LEVEL := WARNING
 
-.PHONY: demo test lint typecheck pytest docs bench setup graphviz clean
+.PHONY: demo test serve stop lint typecheck pytest docs bench setup graphviz clean
 
 demo: setup graphviz
 	$(RUN) tthc demo
 
 test: setup graphviz lint typecheck pytest
+
+# A Prefect server, the deployments of prefect.yaml, a worker and the review site,
+# on 127.0.0.1 (home: var/prefect); `make stop` stops them.
+serve: setup graphviz
+	$(RUN) tthc serve
+
+stop:
+	$(RUN) tthc stop
 
 lint:
 	$(RUN) ruff check .

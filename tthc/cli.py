@@ -1,4 +1,5 @@
-"""The `tthc` command line: validate, import, list, analyze, rules, whatif, report, demo."""
+"""The `tthc` command line: validate, import, list, analyze, rules, whatif, report, demo,
+serve and stop."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ from tthc.pipeline import ProcedureAnalysis, analyze, import_procedures, rule_co
 from tthc.report import build_report
 from tthc.report_files import publish_report
 from tthc.report_labels import Lang
-from tthc.settings import get_settings
+from tthc.serve import Stack, start
+from tthc.serve import stop as stop_stack
+from tthc.settings import PROJECT_ROOT, get_settings
 from tthc.whatif import what_if
 
 app = typer.Typer(
@@ -276,3 +279,30 @@ def demo(
     typer.echo(f"\n{len(result['procedures'])} procedures; {result['new_analyses']} new analyses.")
     typer.echo(f"Review page: {result['index']}")
     typer.echo(f"Report: {result['report']}")
+
+
+def _stack() -> Stack:
+    settings = get_settings()
+    home = Path(os.environ.get("PREFECT_HOME", PROJECT_ROOT / "var" / "prefect"))
+    return Stack(project=PROJECT_ROOT, home=home, out_dir=settings.out_dir)
+
+
+@app.command()
+def serve() -> None:
+    """Start a Prefect server, the work pool, the deployments, a worker and the review site."""
+    stack = _stack()
+    typer.echo("Starting the Prefect server (about 15 s)…")
+    try:
+        start(stack)
+    except TthcError as error:
+        raise _fail(error) from error
+    typer.echo(f"Prefect UI:   {stack.ui_url}")
+    typer.echo(f"Review site:  {stack.site_url}")
+    typer.echo(f"Logs:         {stack.run_dir}/*.log   (stop with `make stop`)")
+
+
+@app.command()
+def stop() -> None:
+    """Stop what `tthc serve` started."""
+    stopped = stop_stack(_stack())
+    typer.echo(f"Stopped: {', '.join(stopped)}" if stopped else "Nothing was running.")

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.prefect, pytest.mark.dot]
 
 
 def test_flow_stores_renders_and_is_repeatable(
-    prefect_server: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    prefect_server: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from flows.reengineer import reengineer_catalog
 

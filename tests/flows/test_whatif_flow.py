@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.prefect]
 
 
 def test_connecting_the_land_database_gains_and_stores_nothing(
-    prefect_server: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    prefect_server: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from flows.whatif import whatif_connect
 
