@@ -61,12 +61,12 @@ def _drain() -> None:
 
     async def drain() -> None:
         with contextlib.suppress(RuntimeError):  # never started
-            result = APILogWorker.instance().drain()
-            if inspect.isawaitable(result):
-                await result
-        result = EventsWorker.drain_all()
-        if inspect.isawaitable(result):
-            await result
+            logs = APILogWorker.instance().drain()
+            if inspect.isawaitable(logs):
+                await logs
+        events = EventsWorker.drain_all()
+        if inspect.isawaitable(events):
+            await events
 
     run_coro_as_sync(drain())
 
