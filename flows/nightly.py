@@ -25,7 +25,7 @@ from flows.artifacts import (
     start_progress,
     summary_markdown,
 )
-from flows.parameters import BatchSize, OutputOptions
+from flows.parameters import DEFAULT_OUTPUT, BatchSize, OutputOptions
 from flows.tasks import analyse, publish_site, read_inputs, render, store
 from models.store import make_engine
 from rules import get_rules
@@ -46,7 +46,7 @@ def plan(database_url: str, rules_signature: str, inputs_key: str) -> tuple[list
 
 @flow(name="nightly-reanalysis", log_prints=True)
 def nightly_reanalysis(
-    output: OutputOptions | None = None, batch_size: BatchSize = 500
+    output: OutputOptions = DEFAULT_OUTPUT, batch_size: BatchSize = 500
 ) -> dict[str, Any]:
     """Re-analyse every procedure in the store whose content, rules, data-source registry
     or cost settings changed since its last analysis; skip the others.
@@ -56,7 +56,6 @@ def nightly_reanalysis(
         batch_size: Procedures per task (50 to 5,000).
     """
     settings = get_settings()
-    output = output or OutputOptions()
     if output.diagrams:
         require_dot()
     url, out_dir = settings.database_url, str(settings.out_dir)

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-__all__ = ["BatchSize", "OutputOptions", "RuleCode", "SourceId"]
+__all__ = ["DEFAULT_OUTPUT", "BatchSize", "OutputOptions", "RuleCode", "SourceId"]
 
 RuleCode = Literal[
     "FL02", "FL01", "ST01", "DO01", "DO03", "DO02", "ST03", "ST04", "CH01", "CH02", "CH03",
@@ -49,3 +49,7 @@ class OutputOptions(BaseModel):
         le=1600,
         description="Width of the diagrams shown in the Prefect UI, in pixels.",
     )
+
+
+DEFAULT_OUTPUT = OutputOptions()
+"""Diagrams, the review site and the UI pages: what an analyst expects."""

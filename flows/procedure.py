@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from diagrams.render import require_dot
 from flows.artifacts import procedure_rows, publish_link, publish_table
-from flows.parameters import OutputOptions, RuleCode, SourceId
+from flows.parameters import DEFAULT_OUTPUT, OutputOptions, RuleCode, SourceId
 from flows.tasks import analyse, import_batch, publish_site, read_files, read_inputs, render, store
 from models.errors import TthcError
 from models.store import ProcedureRecord, latest_version, make_engine
@@ -57,9 +57,9 @@ def _from_catalogue(database_url: str, codes: list[str], inputs: Inputs) -> dict
 @flow(name="reengineer-procedure", log_prints=True)
 def reengineer_procedure(
     codes: list[str],
-    rules: list[RuleCode] | None = None,
-    connect: list[SourceId] | None = None,
-    output: OutputOptions | None = None,
+    rules: tuple[RuleCode, ...] = (),
+    connect: tuple[SourceId, ...] = (),
+    output: OutputOptions = DEFAULT_OUTPUT,
 ) -> dict[str, Any]:
     """Re-engineer one procedure, or a few: store the analysis, render the diagrams and
     show each procedure's page in the Prefect UI (artifact `procedure-<code>`).
@@ -74,11 +74,10 @@ def reengineer_procedure(
         output: What to produce besides the stored analysis.
     """
     settings = get_settings()
-    output = output or OutputOptions()
     if output.diagrams:
         require_dot()
     url = settings.database_url
-    inputs = read_inputs(list(connect or []))
+    inputs = read_inputs(list(connect))
     versions = find_versions(url, codes)
     missing = [c for c in codes if c not in versions]
     if missing:

@@ -46,7 +46,7 @@ def publish_review_report(
 def reengineer_catalog(
     paths: list[str] | None = None,
     out_dir: str | None = None,
-    rules: list[RuleCode] | None = None,
+    rules: tuple[RuleCode, ...] = (),
 ) -> dict[str, Any]:
     """Re-engineer a catalogue of procedures; publish the review site and the report.
 
