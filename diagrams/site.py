@@ -10,10 +10,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from diagrams.figures import DiagramFiles, diagram_files, slug, write_diagrams
-from models.costs import CostSettings
-from models.measures import Measures, measures
+from models.measures import Measures
 from models.store import Analysis, ProcedureRecord
-from tthc.pipeline import ProcedureAnalysis
+from tthc.pipeline import AnalysisRecord, ProcedureAnalysis
 from tthc.report import TOTALLED
 
 __all__ = [
@@ -68,22 +67,18 @@ class SiteEntry:
 
 
 def site_entry(
-    out_dir: Path | None,
-    analysis: ProcedureAnalysis,
-    costs: CostSettings,
-    connected: frozenset[str],
+    out_dir: Path | None, analysis: ProcedureAnalysis, record: AnalysisRecord
 ) -> SiteEntry:
-    """What the site shows of `analysis`: the report's measures (`costs`, data sources
-    `connected`), changes and diagrams, rendered under `out_dir` unless it is None."""
-    summary = analysis.summary()
+    """What the site shows of `analysis`: its record's measures and changes, and its
+    diagrams, rendered under `out_dir` unless it is None."""
     return SiteEntry(
         code=analysis.code,
         name=analysis.name,
         essential=analysis.before.graph["header"]["essential"],
-        before=measures(analysis.before, costs, connected),
-        after=measures(analysis.outcome.after, costs, connected),
-        changes=summary["changes"],
-        refused=summary["refused"],
+        before=record.before,
+        after=record.after,
+        changes=record.changes,
+        refused=record.refused,
         diagrams=(write_diagrams(out_dir, analysis) if out_dir else diagram_files(analysis.code)),
     )
 

@@ -169,10 +169,12 @@ def publish_procedure(entry: SiteEntry, before_svg: bytes, after_svg: bytes, wid
     )
 
 
-def publish_table(entries: Sequence[SiteEntry], key: str, limit: int = 1000) -> None:
-    rows = procedure_rows(entries[:limit])
-    more = f" (the first {limit} of {len(entries)})" if len(entries) > limit else ""
-    create_table_artifact(rows, key=key, description=f"Procedures analysed{more}")
+def publish_table(entries: Sequence[SiteEntry], key: str, total: int | None = None) -> None:
+    """The run's table of procedures analysed (`total`: how many, when more than listed)."""
+    more = f" (the first {len(entries)} of {total})" if total and total > len(entries) else ""
+    create_table_artifact(
+        procedure_rows(entries), key=key, description=f"Procedures analysed{more}"
+    )
 
 
 def publish_link(url: str, key: str) -> None:

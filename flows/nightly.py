@@ -26,7 +26,7 @@ from flows.artifacts import (
     summary_markdown,
 )
 from flows.parameters import DEFAULT_OUTPUT, BatchSize, OutputOptions
-from flows.tasks import analyse, publish_site, read_inputs, render, store
+from flows.tasks import analyse, opaque, publish_pages, publish_site, read_inputs, store
 from models.store import make_engine
 from rules import get_rules
 from tthc.nightly import Outdated, Reanalysed, latest_versions, outdated
@@ -35,6 +35,9 @@ from tthc.settings import get_settings
 from tthc.site_url import site_url
 
 __all__ = ["nightly_reanalysis"]
+
+TABLE_ROWS = 1000
+"""Procedures listed in the run's table artifact (the summary counts them all)."""
 
 
 @task(cache_policy=NONE)
@@ -67,11 +70,21 @@ def nightly_reanalysis(
     reasons = {item.version_id: item for item in todo}
     done: list[Reanalysed] = []
     entries: list[SiteEntry] = []
-    for start in range(0, len(todo), batch_size):
-        batch = [item.version_id for item in todo[start : start + batch_size]]
-        analyses = analyse(url, batch, None, inputs)
-        done += store(url, analyses, inputs, {v: reasons[v] for v in batch})
-        entries += render(out_dir, analyses, inputs, output)
+    batches = [
+        [item.version_id for item in todo[start : start + batch_size]]
+        for start in range(0, len(todo), batch_size)
+    ]
+    rendered = out_dir if output.diagrams else None
+    # Each batch is analysed (in worker processes) while the one before is stored.
+    pending = [analyse.submit(url, batch, None, inputs, rendered) for batch in batches[:1]]
+    for number, batch in enumerate(batches):
+        if number + 1 < len(batches):
+            pending.append(analyse.submit(url, batches[number + 1], None, inputs, rendered))
+        analysed = pending.pop(0).result()
+        done += store(url, opaque(analysed), inputs, opaque({v: reasons[v] for v in batch}))
+        if output.diagrams and output.artifacts:
+            publish_pages(opaque(analysed), out_dir, output)
+        entries += [item.entry for item in analysed][: TABLE_ROWS - len(entries)]
         advance_progress(progress, len(done), len(todo))
     advance_progress(progress, 1, 1)
     create_markdown_artifact(
@@ -80,7 +93,7 @@ def nightly_reanalysis(
         description="What changed since the previous night",
     )
     if entries:
-        publish_table(entries, key="nightly-procedures")
+        publish_table(entries, key="nightly-procedures", total=len(done))
     if done and output.review_site and output.diagrams:
         index = publish_site(url, out_dir, rules_signature, inputs, [d.code for d in done])
         publish_link(site_url(settings, index), key="review-site")

@@ -11,7 +11,16 @@ from sqlmodel import Session, col, select
 from diagrams.render import require_dot
 from flows.artifacts import procedure_rows, publish_link, publish_table
 from flows.parameters import DEFAULT_OUTPUT, OutputOptions, RuleCode, SourceId
-from flows.tasks import analyse, import_batch, publish_site, read_files, read_inputs, render, store
+from flows.tasks import (
+    analyse,
+    import_batch,
+    opaque,
+    publish_pages,
+    publish_site,
+    read_files,
+    read_inputs,
+    store,
+)
 from models.errors import TthcError
 from models.store import ProcedureRecord, latest_version, make_engine
 from rules import get_rules
@@ -83,13 +92,17 @@ def reengineer_procedure(
     if missing:
         versions |= _from_catalogue(url, missing, inputs)
     selected: list[str] | None = list(rules) if rules else None
-    analyses = analyse(url, [versions[c] for c in codes], selected, inputs)
-    store(url, analyses, inputs)
-    entries = render(str(settings.out_dir), analyses, inputs, output)
+    out_dir = str(settings.out_dir)
+    rendered = out_dir if output.diagrams else None
+    analysed = analyse(url, [versions[c] for c in codes], selected, inputs, rendered)
+    store(url, opaque(analysed), inputs)
+    if output.diagrams and output.artifacts:
+        publish_pages(opaque(analysed), out_dir, output)
+    entries = [item.entry for item in analysed]
     publish_table(entries, key="procedure-run")
     if output.review_site and output.diagrams and not connect:
         rules_signature = signature(get_rules(selected))
-        index = publish_site(url, str(settings.out_dir), rules_signature, inputs, codes)
+        index = publish_site(url, out_dir, rules_signature, inputs, codes)
         publish_link(site_url(settings, index), key="review-site")
     for row in procedure_rows(entries):
         print(f"{row['code']} {row['name']}: steps {row['steps']}, days {row['days']}")

@@ -10,12 +10,12 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 
 from diagrams.render import require_dot
-from diagrams.site import SiteEntry
-from flows.parameters import OutputOptions, RuleCode
-from flows.tasks import analyse, import_batch, publish_site, read_files, read_inputs, render, store
+from flows.parameters import RuleCode
+from flows.tasks import analyse, import_batch, opaque, publish_site, read_files, read_inputs, store
 from rules import RULES_VERSION, get_rules
-from tthc.pipeline import Inputs, ProcedureAnalysis, signature
-from tthc.report import build_report
+from tthc.nightly import Analysed
+from tthc.pipeline import Inputs, signature
+from tthc.report import assemble_report, procedure_report
 from tthc.report_files import publish_report
 from tthc.settings import get_settings
 
@@ -26,19 +26,18 @@ BATCH_SIZE = 250
 
 
 @task(cache_policy=NONE)
-def publish_review_report(
-    out_dir: str,
-    analyses: list[tuple[int, ProcedureAnalysis]],
-    entries: list[SiteEntry],
-    inputs: Inputs,
-) -> str:
+def publish_review_report(out_dir: str, analysed: list[Analysed], inputs: Inputs) -> str:
     """Write the consolidated report (the essential services; all procedures when none
     is one) in Vietnamese and English; return its page, relative to `out_dir`."""
-    every = [a for _, a in analyses]
-    essential = [a for a in every if a.before.graph["header"]["essential"]]
-    connected = inputs.context.connected_sources
-    report = build_report(essential or every, inputs.costs, connected, RULES_VERSION)
-    files = publish_report(Path(out_dir), report, {e.code: e.diagrams for e in entries})
+    essential = [a for a in analysed if a.header["essential"]] or analysed
+    rows = [
+        procedure_report(a.header, a.record.before, a.record.after, a.record.changes)
+        for a in essential
+    ]
+    report = assemble_report(rows, inputs.costs, RULES_VERSION)
+    files = publish_report(
+        Path(out_dir), report, {a.entry.code: a.entry.diagrams for a in essential}
+    )
     return files["vi"].html.relative_to(out_dir).as_posix()
 
 
@@ -64,23 +63,17 @@ def reengineer_catalog(
     procedures = read_files(paths or [str(settings.catalog_dir)], inputs)
     imported = import_batch(url, procedures)
     version_ids = [vid for vid, _ in imported]
-    analyses = [
+    analysed = [
         a
         for i in range(0, len(version_ids), BATCH_SIZE)
-        for a in analyse(url, version_ids[i : i + BATCH_SIZE], selected, inputs)
+        for a in analyse(url, version_ids[i : i + BATCH_SIZE], selected, inputs, target)
     ]
     stored = [
         d
-        for i in range(0, len(analyses), BATCH_SIZE)
-        for d in store(url, analyses[i : i + BATCH_SIZE], inputs)
+        for i in range(0, len(analysed), BATCH_SIZE)
+        for d in store(url, opaque(analysed[i : i + BATCH_SIZE]), inputs)
     ]
-    output = OutputOptions(artifacts=False)
-    entries = [
-        e
-        for i in range(0, len(analyses), BATCH_SIZE)
-        for e in render(target, analyses[i : i + BATCH_SIZE], inputs, output)
-    ]
-    report = publish_review_report(target, analyses, entries, inputs)
+    report = publish_review_report(target, opaque(analysed), inputs)
     rules_signature = signature(get_rules(selected))
     index = publish_site(url, target, rules_signature, inputs)
     return {
@@ -89,12 +82,12 @@ def reengineer_catalog(
         "new_analyses": sum(d.created for d in stored),
         "procedures": [
             {
-                "code": a.code,
-                "name": a.name,
-                "before": a.metrics_before.model_dump(),
-                "after": a.metrics_after.model_dump(),
-                "changes": len(a.outcome.changes),
+                "code": a.entry.code,
+                "name": a.entry.name,
+                "before": a.record.before.model_dump(),
+                "after": a.record.after.model_dump(),
+                "changes": len(a.record.changes),
             }
-            for _, a in analyses
+            for a in analysed
         ],
     }

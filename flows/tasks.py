@@ -8,31 +8,49 @@ and `tthc`, which these only call.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar, cast
 
 from prefect import task
 from prefect.cache_policies import NONE
+from prefect.utilities.annotations import quote
 from sqlmodel import Session
 
-from diagrams.site import SiteEntry, site_entry, stored_entry, write_site
+from diagrams.site import stored_entry, write_site
 from flows.artifacts import publish_procedure
 from flows.parameters import OutputOptions
 from models.files import find_procedure_files, load_procedures
 from models.procedure import Procedure
 from models.store import make_engine
 from rules import RULES_VERSION, get_rules
-from tthc.nightly import Outdated, Reanalysed, analyse_versions, current_analyses, store_batch
-from tthc.pipeline import Inputs, ProcedureAnalysis, import_procedures, load_inputs
+from tthc.nightly import (
+    Analysed,
+    Outdated,
+    Reanalysed,
+    analyse_versions,
+    current_analyses,
+    store_batch,
+)
+from tthc.pipeline import Inputs, import_procedures, load_inputs
 from tthc.settings import get_settings
+
+T = TypeVar("T")
 
 __all__ = [
     "analyse",
     "import_batch",
+    "opaque",
+    "publish_pages",
     "publish_site",
     "read_files",
     "read_inputs",
-    "render",
     "store",
 ]
+
+
+def opaque(value: T) -> T:
+    """`value`, marked so that Prefect does not walk through it looking for futures when
+    it is a task's argument (hundreds of analyses would cost seconds)."""
+    return cast(T, quote(value))
 
 
 @task(cache_policy=NONE)
@@ -63,45 +81,46 @@ def import_batch(
 
 @task(cache_policy=NONE)
 def analyse(
-    database_url: str, version_ids: list[int], rules: list[str] | None, inputs: Inputs
-) -> list[tuple[int, ProcedureAnalysis]]:
-    """Re-engineer a batch of stored as-is versions (pure work, no writes)."""
+    database_url: str,
+    version_ids: list[int],
+    rules: list[str] | None,
+    inputs: Inputs,
+    out_dir: str | None,
+) -> list[Analysed]:
+    """Re-engineer a batch of stored as-is versions and render their diagrams under
+    `out_dir` (none when None), in as many processes as the settings allow. Writes
+    nothing to the store."""
+    folder = Path(out_dir) if out_dir else None
     with Session(make_engine(database_url)) as session:
-        return analyse_versions(session, version_ids, get_rules(rules), inputs)
+        work = analyse_versions(
+            session, version_ids, get_rules(rules), inputs, get_settings().workers, folder
+        )
+    return list(work)
 
 
 @task(cache_policy=NONE, retries=2, retry_delay_seconds=2)
 def store(
     database_url: str,
-    analyses: list[tuple[int, ProcedureAnalysis]],
+    analysed: list[Analysed],
     inputs: Inputs,
     reasons: dict[int, Outdated] | None = None,
 ) -> list[Reanalysed]:
     """Store the batch's proposed versions and analyses in one transaction."""
     with Session(make_engine(database_url)) as session:
-        done = store_batch(session, analyses, inputs, reasons)
+        done = store_batch(session, analysed, inputs, reasons)
         session.commit()
         return done
 
 
 @task(cache_policy=NONE)
-def render(
-    out_dir: str,
-    analyses: list[tuple[int, ProcedureAnalysis]],
-    inputs: Inputs,
-    output: OutputOptions,
-) -> list[SiteEntry]:
-    """Measure the batch and, as `output` asks, render its diagrams and publish each
-    procedure's page in the Prefect UI under its stable key."""
-    connected = inputs.context.connected_sources
-    folder = Path(out_dir) if output.diagrams else None
-    entries = [site_entry(folder, a, inputs.costs, connected) for _, a in analyses]
-    if output.diagrams and output.artifacts:
-        for entry in entries:
-            before = (Path(out_dir) / entry.diagrams.before_svg).read_bytes()
-            after = (Path(out_dir) / entry.diagrams.after_svg).read_bytes()
-            publish_procedure(entry, before, after, output.image_width_px)
-    return entries
+def publish_pages(analysed: list[Analysed], out_dir: str, output: OutputOptions) -> None:
+    """Each procedure's page in the Prefect UI, under its stable key, with its diagrams
+    (rendered under `out_dir`)."""
+    for item in analysed:
+        entry = item.entry
+        before = (Path(out_dir) / entry.diagrams.before_svg).read_bytes()
+        after = (Path(out_dir) / entry.diagrams.after_svg).read_bytes()
+        publish_procedure(entry, before, after, output.image_width_px)
 
 
 @task(cache_policy=NONE)

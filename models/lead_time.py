@@ -47,9 +47,10 @@ def _walk(
     return path
 
 
-def value_added_share(G: ProcedureGraph) -> float:
-    """The share of the expected lead time spent appraising, deciding and signing (0 to 1)."""
-    total = expected_hours(G)
+def value_added_share(G: ProcedureGraph, lead_hours: float | None = None) -> float:
+    """The share of the expected lead time spent appraising, deciding and signing (0 to 1);
+    `lead_hours`, when known, is the graph's `expected_hours`."""
+    total = expected_hours(G) if lead_hours is None else lead_hours
     if total == 0:
         return 0.0
     value_added = {

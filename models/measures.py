@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from models.costs import CostSettings, compliance_cost, readiness
 from models.graph import ProcedureGraph
 from models.lead_time import critical_path, value_added_share
-from models.metrics import measure
+from models.metrics import expected_hours, measure
 
 __all__ = ["Measures", "measures"]
 
@@ -34,12 +34,13 @@ class Measures(BaseModel):
 
 def measures(G: ProcedureGraph, costs: CostSettings, connected: frozenset[str]) -> Measures:
     """The report's measures of procedure graph `G`."""
-    metrics = measure(G)
+    lead_hours = expected_hours(G)
+    metrics = measure(G, lead_hours)
     cost = compliance_cost(G, costs)
     ready = readiness(G, connected)
     return Measures(
         **metrics.model_dump(),
-        value_added_share=round(value_added_share(G), 3),
+        value_added_share=round(value_added_share(G, lead_hours), 3),
         cost_per_dossier_vnd=cost.per_dossier_vnd,
         cost_per_year_vnd=cost.per_year_vnd,
         full_online=ready.full_online,

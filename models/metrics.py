@@ -47,14 +47,16 @@ class Metrics(BaseModel):
     """Expected working days from submission to result."""
 
 
-def measure(G: ProcedureGraph) -> Metrics:
-    """Return the metrics of procedure graph `G` (which must be valid)."""
+def measure(G: ProcedureGraph, lead_hours: float | None = None) -> Metrics:
+    """Return the metrics of procedure graph `G` (which must be valid); `lead_hours`,
+    when known, is its `expected_hours`."""
+    hours = expected_hours(G) if lead_hours is None else lead_hours
     return Metrics(
         steps=len(tasks(G)),
         handoffs=handoffs(G),
         visits=visits(G),
         documents=len(submitted_documents(G)),
-        lead_time_days=round(expected_hours(G) / HOURS_PER_DAY, 3),
+        lead_time_days=round(hours / HOURS_PER_DAY, 3),
     )
 
 
@@ -208,24 +210,90 @@ def _block(H: ProcedureGraph, split: str, join: str) -> set[str]:
 def _absorbing_times(H: ProcedureGraph, absorbing: str | None = None) -> dict[str, float]:
     """Expected hours from each node until an end (or `absorbing`, which costs 0).
 
-    Solves T(v) = hours(v) + Σ p(v→w)·T(w) by Gaussian elimination.
+    Solves T(v) = hours(v) + Σ p(v→w)·T(w), one strongly connected part at a time
+    from the ends backwards: a step outside any loop is one sum, and a loop's steps
+    are solved together by Gaussian elimination.
     """
-    nodes = [n for n in H if n != absorbing]
-    index = {n: i for i, n in enumerate(nodes)}
-    size = len(nodes)
+    times: dict[str, float] = {} if absorbing is None else {absorbing: 0.0}
+    for members in _loops_from_the_end(H, absorbing):
+        if len(members) == 1 and not H.has_edge(members[0], members[0]):
+            node = members[0]
+            times[node] = H.nodes[node]["hours"] + sum(
+                weight * times[succ] for succ, weight in _weights(H, node)
+            )
+        else:
+            times.update(_solve_loop(H, members, times))
+    return times
+
+
+def _loops_from_the_end(H: ProcedureGraph, absorbing: str | None) -> list[list[str]]:
+    """The strongly connected parts of `H` (less `absorbing`), each part after every
+    part it leads to (Tarjan's algorithm, which finds them in that order)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    parts: list[list[str]] = []
+    succ = H.succ
+    for root in H:
+        if root in index or root == absorbing:
+            continue
+        work = [(root, iter(succ[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            for nxt in successors:
+                if nxt == absorbing:
+                    continue
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(succ[nxt])))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    part = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        part.append(member)
+                        if member == node:
+                            break
+                    parts.append(part[::-1])
+    return parts
+
+
+def _weights(H: ProcedureGraph, node: str) -> list[tuple[str, float]]:
+    """The node's successors with the probability of going to each (even when unset)."""
+    out = [(succ, attrs["p"]) for _, succ, attrs in H.out_edges(node, data=True)]
+    return [(succ, p if p is not None else 1.0 / len(out)) for succ, p in out]
+
+
+def _solve_loop(
+    H: ProcedureGraph, members: list[str], known: Mapping[str, float]
+) -> dict[str, float]:
+    """Expected hours of the steps of one loop, given those of every step after it."""
+    index = {n: i for i, n in enumerate(members)}
+    size = len(members)
     rows = [[0.0] * (size + 1) for _ in range(size)]
-    for node in nodes:
+    for node in members:
         i = index[node]
-        rows[i][i] = 1.0
+        rows[i][i] += 1.0
         rows[i][size] = H.nodes[node]["hours"]
-        out: list[tuple[str, float | None]] = [
-            (succ, attrs["p"]) for _, succ, attrs in H.out_edges(node, data=True)
-        ]
-        for succ, p in out:
-            if succ == absorbing:
-                continue
-            weight = p if p is not None else 1.0 / len(out)
-            rows[i][index[succ]] -= weight
+        for succ, weight in _weights(H, node):
+            if succ in index:
+                rows[i][index[succ]] -= weight
+            else:
+                rows[i][size] += weight * known[succ]
     for col in range(size):
         pivot = max(range(col, size), key=lambda r: abs(rows[r][col]))
         if abs(rows[pivot][col]) < 1e-12:
@@ -235,7 +303,4 @@ def _absorbing_times(H: ProcedureGraph, absorbing: str | None = None) -> dict[st
             if r != col and rows[r][col] != 0.0:
                 factor = rows[r][col] / rows[col][col]
                 rows[r] = [x - factor * y for x, y in zip(rows[r], rows[col], strict=True)]
-    result = {n: rows[index[n]][size] / rows[index[n]][index[n]] for n in nodes}
-    if absorbing is not None:
-        result[absorbing] = 0.0
-    return result
+    return {n: rows[index[n]][size] / rows[index[n]][index[n]] for n in members}

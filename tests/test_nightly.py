@@ -30,7 +30,7 @@ def _night(
 ) -> dict[str, str]:
     """One night's work: code → why it was re-analysed."""
     todo = outdated(session, rules_signature, inputs.key)
-    analyses = analyse_versions(session, [t.version_id for t in todo], get_rules(), inputs)
+    analyses = list(analyse_versions(session, [t.version_id for t in todo], get_rules(), inputs))
     done = store_batch(session, analyses, inputs, {t.version_id: t for t in todo})
     session.commit()
     return {d.code: d.reason for d in done}

@@ -8,20 +8,28 @@ The flow (`flows/nightly.py`) and the benchmark compose these.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import atexit
+import functools
+import multiprocessing
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from diagrams.site import SiteEntry, site_entry
 from models.graph import graph_from_json
 from models.store import Analysis, ProcedureRecord, ProcedureVersion, VersionKind
 from rules import Rule
-from tthc.pipeline import Inputs, ProcedureAnalysis, analyze, store_analysis
+from tthc.pipeline import AnalysisRecord, Inputs, analyze, store_analysis
 
 __all__ = [
+    "Analysed",
     "Outdated",
     "Reanalysed",
     "analyse_versions",
@@ -97,36 +105,95 @@ def outdated(session: Session, rules_signature: str, inputs_key: str) -> list[Ou
     return found
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """A stored as-is version re-engineered: what to store, and what the site shows."""
+
+    version_id: int
+    record: AnalysisRecord
+    entry: SiteEntry
+    header: dict[str, Any]
+    """The procedure file's header (code, name, annual volume, statutory time…)."""
+
+
+PARALLEL_FROM = 40
+"""Batches smaller than this are analysed in this process."""
+
+
 def analyse_versions(
-    session: Session, version_ids: Sequence[int], rules: list[Rule], inputs: Inputs
-) -> list[tuple[int, ProcedureAnalysis]]:
-    """Load and re-engineer stored as-is versions (no writes)."""
-    versions = session.exec(
-        select(ProcedureVersion).where(col(ProcedureVersion.id).in_(version_ids))
+    session: Session,
+    version_ids: Sequence[int],
+    rules: list[Rule],
+    inputs: Inputs,
+    workers: int = 1,
+    out_dir: Path | None = None,
+) -> Iterator[Analysed]:
+    """Load and re-engineer stored as-is versions, in `workers` processes; with
+    `out_dir`, render their diagrams there too. Writes nothing to the store.
+
+    The work starts at once and the results come in order; with several workers the
+    caller can store one batch while the next is analysed.
+    """
+    rows = session.exec(
+        select(ProcedureVersion.id, ProcedureVersion.graph).where(
+            col(ProcedureVersion.id).in_(version_ids)
+        )
     ).all()
-    graphs = {v.id: graph_from_json(v.graph) for v in versions}
-    return [(vid, analyze(graphs[vid], rules, inputs.context)) for vid in version_ids]
+    graphs: dict[int, dict[str, Any]] = {vid: dict(graph) for vid, graph in rows if vid}
+    jobs = [(vid, graphs[vid]) for vid in version_ids]
+    work = functools.partial(_analyse, rules=rules, inputs=inputs, out_dir=out_dir)
+    if workers < 2 or len(jobs) < PARALLEL_FROM:
+        return iter([work(job) for job in jobs])
+    return _pool(workers).map(work, jobs, chunksize=max(1, len(jobs) // (4 * workers)))
+
+
+def _analyse(
+    job: tuple[int, dict[str, Any]], rules: list[Rule], inputs: Inputs, out_dir: Path | None
+) -> Analysed:
+    version_id, graph = job
+    analysis = analyze(graph_from_json(graph), rules, inputs.context)
+    record = AnalysisRecord.of(analysis, inputs)
+    entry = site_entry(out_dir, analysis, record)
+    return Analysed(version_id, record, entry, dict(analysis.before.graph["header"]))
+
+
+@functools.cache
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """One pool of worker processes for the life of this process (started by forkserver:
+    forking a process that runs Prefect's threads is not safe)."""
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+    atexit.register(pool.shutdown)
+    return pool
 
 
 def store_batch(
     session: Session,
-    analyses: Sequence[tuple[int, ProcedureAnalysis]],
+    analysed: Sequence[Analysed],
     inputs: Inputs,
     reasons: dict[int, Outdated] | None = None,
 ) -> list[Reanalysed]:
     """Store a batch of analyses; the caller commits. Returns what changed for each."""
     reasons = reasons or {}
+    versions = {
+        v.id: v
+        for v in session.exec(
+            select(ProcedureVersion)
+            .where(col(ProcedureVersion.id).in_([a.version_id for a in analysed]))
+            .options(defer(ProcedureVersion.graph))  # type: ignore[arg-type]
+        )
+    }
     done = []
-    for vid, analysis in analyses:
-        version = session.get_one(ProcedureVersion, vid)
-        stored, created = store_analysis(session, version, analysis, inputs)
+    for item in analysed:
+        stored, created = store_analysis(
+            session, versions[item.version_id], item.record, inputs.key
+        )
         assert stored.id is not None
-        why = reasons.get(vid)
+        why = reasons.get(item.version_id)
         previous = session.get(Analysis, why.previous) if why and why.previous else None
         done.append(
             Reanalysed(
-                code=analysis.code,
-                name=analysis.name,
+                code=item.entry.code,
+                name=item.entry.name,
                 reason=why.reason if why else "new",
                 analysis_id=stored.id,
                 previous=previous.metrics_after if previous else None,

@@ -33,6 +33,7 @@ from rules.engine import Outcome, reengineer
 from tthc.settings import Settings
 
 __all__ = [
+    "AnalysisRecord",
     "Inputs",
     "ProcedureAnalysis",
     "analysis_measures",
@@ -51,10 +52,16 @@ class ProcedureAnalysis:
 
     before: ProcedureGraph
     outcome: Outcome
-    metrics_before: Metrics
-    metrics_after: Metrics
     rules_signature: str
     """The rules version and the codes of the rules applied."""
+
+    @cached_property
+    def metrics_before(self) -> Metrics:
+        return measure(self.before)
+
+    @cached_property
+    def metrics_after(self) -> Metrics:
+        return measure(self.outcome.after)
 
     @property
     def code(self) -> str:
@@ -135,7 +142,7 @@ def load_inputs(settings: Settings, connect: Collection[str] = ()) -> Inputs:
 def analyze(G: ProcedureGraph, rules: list[Rule], context: RuleContext) -> ProcedureAnalysis:
     """Re-engineer procedure graph `G` and measure it before and after."""
     outcome = reengineer(G, rules, context)
-    return ProcedureAnalysis(G, outcome, measure(G), measure(outcome.after), signature(rules))
+    return ProcedureAnalysis(G, outcome, signature(rules))
 
 
 def signature(rules: list[Rule]) -> str:
@@ -186,43 +193,70 @@ def analysis_measures(G: ProcedureGraph, inputs: Inputs) -> Measures:
     return measures(G, inputs.costs, inputs.context.connected_sources)
 
 
+@dataclass(frozen=True)
+class AnalysisRecord:
+    """What the store keeps of an analysis: the proposal, the measures, the changes."""
+
+    rules_signature: str
+    after_graph: dict[str, Any]
+    after_hash: str
+    before: Measures
+    after: Measures
+    changes: list[dict[str, Any]]
+    refused: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, analysis: ProcedureAnalysis, inputs: Inputs) -> AnalysisRecord:
+        outcome = analysis.outcome
+        return cls(
+            rules_signature=analysis.rules_signature,
+            after_graph=graph_to_json(outcome.after),
+            after_hash=content_hash(outcome.after),
+            before=analysis_measures(analysis.before, inputs),
+            after=analysis_measures(outcome.after, inputs),
+            changes=[asdict(change) for change in outcome.changes],
+            refused=[{**asdict(r.change), "guardrail": r.guardrail} for r in outcome.refused],
+        )
+
+
 def store_analysis(
-    session: Session, version: ProcedureVersion, analysis: ProcedureAnalysis, inputs: Inputs
+    session: Session,
+    version: ProcedureVersion,
+    record: AnalysisRecord,
+    inputs_key: str,
 ) -> tuple[Analysis, bool]:
-    """Store the proposed version and the analysis of `version` (its measures under
-    `inputs`), unless already stored under the same rules and inputs."""
+    """Store the proposed version and the analysis of `version`, unless already stored
+    under the same rules and inputs (`Inputs.key`)."""
     assert version.id is not None
     existing = find_analysis(
         session,
         before_version_id=version.id,
-        rules_version=analysis.rules_signature,
-        context_hash=inputs.key,
+        rules_version=record.rules_signature,
+        context_hash=inputs_key,
     )
     if existing is not None:
         return existing, False
-    after = analysis.outcome.after
     proposed, _ = store_version(
         session,
         procedure_id=version.procedure_id,
         kind=VersionKind.proposed,
-        graph=graph_to_json(after),
-        content_hash=content_hash(after),
+        graph=record.after_graph,
+        content_hash=record.after_hash,
         parent_id=version.id,
         source=f"engine rules v{RULES_VERSION}",
     )
     assert proposed.id is not None
-    summary = analysis.summary()
-    record = Analysis(
+    stored = Analysis(
         procedure_id=version.procedure_id,
         before_version_id=version.id,
         after_version_id=proposed.id,
-        rules_version=analysis.rules_signature,
-        context_hash=inputs.key,
-        metrics_before=analysis_measures(analysis.before, inputs).model_dump(),
-        metrics_after=analysis_measures(after, inputs).model_dump(),
-        changes=summary["changes"],
-        refused=summary["refused"],
+        rules_version=record.rules_signature,
+        context_hash=inputs_key,
+        metrics_before=record.before.model_dump(),
+        metrics_after=record.after.model_dump(),
+        changes=record.changes,
+        refused=record.refused,
     )
-    session.add(record)
+    session.add(stored)
     session.flush()
-    return record, True
+    return stored, True

@@ -6,7 +6,9 @@ format shows the same numbers, taken from here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -20,7 +22,9 @@ __all__ = [
     "Change",
     "ProcedureReport",
     "Report",
+    "assemble_report",
     "build_report",
+    "procedure_report",
 ]
 
 TOTALLED = ("steps", "handoffs", "visits", "documents", "lead_time_days", "cost_per_year_vnd")
@@ -71,25 +75,42 @@ def build_report(
     rules_version: str,
 ) -> Report:
     """The report over `analyses`, in catalogue order (essential services first)."""
-    rows = []
-    for analysis in analyses:
-        header = analysis.before.graph["header"]
-        rows.append(
-            ProcedureReport(
-                code=analysis.code,
-                name=analysis.name,
-                essential=header["essential"],
-                annual_volume=header["annual_volume"],
-                statutory_days=header["statutory_days"],
-                before=measures(analysis.before, costs, connected),
-                after=measures(analysis.outcome.after, costs, connected),
-                changes=[
-                    Change(rule=c.rule, steps=list(c.steps), reason=c.reason, reason_en=c.reason_en)
-                    for c in analysis.outcome.changes
-                ],
-            )
+    rows = [
+        procedure_report(
+            analysis.before.graph["header"],
+            measures(analysis.before, costs, connected),
+            measures(analysis.outcome.after, costs, connected),
+            [asdict(change) for change in analysis.outcome.changes],
         )
-    rows.sort(key=lambda r: (r.essential is None, r.essential or 0, r.code))
+        for analysis in analyses
+    ]
+    return assemble_report(rows, costs, rules_version)
+
+
+def procedure_report(
+    header: Mapping[str, Any], before: Measures, after: Measures, changes: list[dict[str, Any]]
+) -> ProcedureReport:
+    """One procedure's row: its file's header, its measures and its changes."""
+    return ProcedureReport(
+        code=header["code"],
+        name=header["name"],
+        essential=header["essential"],
+        annual_volume=header["annual_volume"],
+        statutory_days=header["statutory_days"],
+        before=before,
+        after=after,
+        changes=[
+            Change(
+                rule=c["rule"], steps=list(c["steps"]), reason=c["reason"], reason_en=c["reason_en"]
+            )
+            for c in changes
+        ],
+    )
+
+
+def assemble_report(rows: list[ProcedureReport], costs: CostSettings, rules_version: str) -> Report:
+    """The rows in catalogue order (essential services first), with their totals."""
+    rows = sorted(rows, key=lambda r: (r.essential is None, r.essential or 0, r.code))
     totals = {
         moment: {
             key: round(sum(getattr(getattr(r, moment), key) for r in rows), 3) for key in TOTALLED

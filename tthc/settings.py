@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
@@ -24,6 +26,8 @@ class Settings(BaseSettings):
     cost_settings_file: Path = PROJECT_ROOT / "catalog" / "cost_settings.yaml"
     """The compliance-cost assumptions every đồng figure is computed from."""
     out_dir: Path = PROJECT_ROOT / "out"
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    """Processes that analyse a large batch side by side."""
     site_url: str | None = None
     """Web address that serves `out_dir` (`make serve` sets one); else links are files."""
 

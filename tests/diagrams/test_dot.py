@@ -18,7 +18,7 @@ from models.graph import to_graph
 from models.procedure import Procedure
 from rules import RuleContext, get_rules
 from tests.conftest import CATALOG, minimal_procedure
-from tthc.pipeline import ProcedureAnalysis, analyze, rule_context
+from tthc.pipeline import AnalysisRecord, Inputs, ProcedureAnalysis, analyze, rule_context
 
 GOLDEN = Path(__file__).parent / "golden"
 CONTEXT = RuleContext(frozenset({"population_db"}), {"population_db": "CSDL dân cư"})
@@ -91,7 +91,8 @@ def test_render_gives_svg_with_vietnamese_and_a_png(tmp_path: Path) -> None:
 def test_hostile_labels_render_inert_in_svg_and_html(tmp_path: Path) -> None:
     analysis = _hostile_analysis()
     costs = load_cost_settings(CATALOG / "cost_settings.yaml")
-    entry = site_entry(tmp_path, analysis, costs, CONTEXT.connected_sources)
+    inputs = Inputs(load_data_sources(CATALOG / "data_sources.yaml"), costs)
+    entry = site_entry(tmp_path, analysis, AnalysisRecord.of(analysis, inputs))
     files = entry.diagrams
     for path in (files.before_svg, files.after_svg):
         root = ET.fromstring((tmp_path / path).read_text("utf-8"))

@@ -20,7 +20,7 @@ from models.files import find_procedure_files, load_data_sources, load_procedure
 from models.graph import to_graph
 from rules import RULES_VERSION, get_rules
 from tests.conftest import CATALOG
-from tthc.pipeline import analyze, rule_context
+from tthc.pipeline import AnalysisRecord, Inputs, analyze, rule_context
 from tthc.report import build_report
 from tthc.report_files import publish_report
 
@@ -41,7 +41,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     context = rule_context(sources)
     analyses = [analyze(to_graph(p), get_rules(), context) for p in procedures.values()]
     costs = load_cost_settings(CATALOG / "cost_settings.yaml")
-    entries = [site_entry(out, a, costs, context.connected_sources) for a in analyses]
+    inputs = Inputs(sources, costs)
+    entries = [site_entry(out, a, AnalysisRecord.of(a, inputs)) for a in analyses]
     report = build_report(analyses, costs, context.connected_sources, RULES_VERSION)
     publish_report(out, report, {e.code: e.diagrams for e in entries})
     write_site(out, entries, RULES_VERSION, "report/vi/index.html")
