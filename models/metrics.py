@@ -13,6 +13,7 @@ from models.graph import (
     is_gateway,
     post_dominators,
     submitted_documents,
+    successor_dicts,
     tasks,
 )
 from models.procedure import HOURS_PER_DAY, ActorKind, Channel, StepKind
@@ -234,7 +235,7 @@ def _loops_from_the_end(H: ProcedureGraph, absorbing: str | None) -> list[list[s
     stack: list[str] = []
     on_stack: set[str] = set()
     parts: list[list[str]] = []
-    succ = H.succ
+    succ = successor_dicts(H)
     for root in H:
         if root in index or root == absorbing:
             continue
@@ -274,8 +275,9 @@ def _loops_from_the_end(H: ProcedureGraph, absorbing: str | None) -> list[list[s
 
 def _weights(H: ProcedureGraph, node: str) -> list[tuple[str, float]]:
     """The node's successors with the probability of going to each (even when unset)."""
-    out = [(succ, attrs["p"]) for _, succ, attrs in H.out_edges(node, data=True)]
-    return [(succ, p if p is not None else 1.0 / len(out)) for succ, p in out]
+    out = successor_dicts(H)[node]
+    even = 1.0 / len(out) if out else 0.0
+    return [(succ, even if attrs["p"] is None else attrs["p"]) for succ, attrs in out.items()]
 
 
 def _solve_loop(

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from hypothesis import HealthCheck, settings
+from playwright.sync_api import Browser, sync_playwright
 from sqlmodel import SQLModel
 
 from models.files import load_data_sources
@@ -19,6 +20,8 @@ from models.store import make_engine
 from tthc.settings import PROJECT_ROOT
 
 CATALOG = PROJECT_ROOT / "catalog"
+CHROMIUM = "/usr/bin/chromium"
+"""Debian's chromium, which the browser tests drive with Playwright."""
 
 settings.register_profile(
     "ci", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -123,3 +126,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         engine.dispose()
         if _ == 0:
             yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for the browser tests of a module."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: `$TTHC_SCREENSHOTS` (docs/img refreshes the README's
+    pictures), or the test's own folder."""
+    folder = Path(os.environ.get("TTHC_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -6,25 +6,22 @@ Screenshots go to the test's folder, or to `$TTHC_SCREENSHOTS` when set
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage
 
 from diagrams.site import site_entry, write_site
 from models.costs import load_cost_settings
 from models.files import find_procedure_files, load_data_sources, load_procedures
 from models.graph import to_graph
 from rules import RULES_VERSION, get_rules
-from tests.conftest import CATALOG
+from tests.conftest import CATALOG, CHROMIUM
 from tthc.pipeline import AnalysisRecord, Inputs, analyze, rule_context
 from tthc.report import build_report
 from tthc.report_files import publish_report
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.dot,
@@ -47,21 +44,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     publish_report(out, report, {e.code: e.diagrams for e in entries})
     write_site(out, entries, RULES_VERSION, "report/vi/index.html")
     return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("TTHC_SCREENSHOTS", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 class _Watched:

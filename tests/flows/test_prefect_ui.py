@@ -8,18 +8,16 @@ $TTHC_SCREENSHOTS (docs/img keeps a set) or the test's own folder.
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Response, expect
 
+from tests.conftest import CHROMIUM
 from tthc.serve import Stack
 
-CHROMIUM = "/usr/bin/chromium"
 DEPLOYMENT = "reengineer-procedure"
 RUN_TIMEOUT_S = 240
 
@@ -29,21 +27,6 @@ pytestmark = [
     pytest.mark.dot,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium not installed"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("TTHC_SCREENSHOTS", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _submit(page: Page) -> Response:
