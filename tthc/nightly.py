@@ -26,7 +26,7 @@ from diagrams.site import SiteEntry, site_entry
 from models.graph import graph_from_json
 from models.store import Analysis, ProcedureRecord, ProcedureVersion, VersionKind
 from rules import Rule
-from tthc.pipeline import AnalysisRecord, Inputs, analyze, store_analysis
+from tthc.pipeline import AnalysisRecord, Inputs, analyze, store_analyses
 
 __all__ = [
     "Analysed",
@@ -182,11 +182,10 @@ def store_batch(
             .options(defer(ProcedureVersion.graph))  # type: ignore[arg-type]
         )
     }
+    pairs = [(versions[item.version_id], item.record) for item in analysed]
+    stored_all = store_analyses(session, pairs, inputs.key)
     done = []
-    for item in analysed:
-        stored, created = store_analysis(
-            session, versions[item.version_id], item.record, inputs.key
-        )
+    for item, (stored, created) in zip(analysed, stored_all, strict=True):
         assert stored.id is not None
         why = reasons.get(item.version_id)
         previous = session.get(Analysis, why.previous) if why and why.previous else None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
 
 from models.costs import CostSettings, load_cost_settings
 from models.errors import InvalidProcedure, Problem
@@ -23,7 +24,6 @@ from models.store import (
     Analysis,
     ProcedureVersion,
     VersionKind,
-    find_analysis,
     get_or_create_procedure,
     latest_version,
     store_version,
@@ -42,6 +42,7 @@ __all__ = [
     "load_inputs",
     "rule_context",
     "signature",
+    "store_analyses",
     "store_analysis",
 ]
 
@@ -227,36 +228,65 @@ def store_analysis(
 ) -> tuple[Analysis, bool]:
     """Store the proposed version and the analysis of `version`, unless already stored
     under the same rules and inputs (`Inputs.key`)."""
-    assert version.id is not None
-    existing = find_analysis(
-        session,
-        before_version_id=version.id,
-        rules_version=record.rules_signature,
-        context_hash=inputs_key,
-    )
-    if existing is not None:
-        return existing, False
-    proposed, _ = store_version(
-        session,
-        procedure_id=version.procedure_id,
-        kind=VersionKind.proposed,
-        graph=record.after_graph,
-        content_hash=record.after_hash,
-        parent_id=version.id,
-        source=f"engine rules v{RULES_VERSION}",
-    )
-    assert proposed.id is not None
-    stored = Analysis(
-        procedure_id=version.procedure_id,
-        before_version_id=version.id,
-        after_version_id=proposed.id,
-        rules_version=record.rules_signature,
-        context_hash=inputs_key,
-        metrics_before=record.before.model_dump(),
-        metrics_after=record.after.model_dump(),
-        changes=record.changes,
-        refused=record.refused,
-    )
-    session.add(stored)
+    [(stored, created)] = store_analyses(session, [(version, record)], inputs_key)
+    return stored, created
+
+
+def store_analyses(
+    session: Session,
+    pairs: Sequence[tuple[ProcedureVersion, AnalysisRecord]],
+    inputs_key: str,
+) -> list[tuple[Analysis, bool]]:
+    """`store_analysis` for a batch, in a few statements: what is stored already (the
+    same version, rules and inputs; the same proposal) is found in one query each, and
+    what is new is inserted together. The caller commits."""
+    ids = [version.id for version, _ in pairs]
+    existing: dict[tuple[int, str], Analysis] = {
+        (a.before_version_id, a.rules_version): a
+        for a in session.exec(
+            select(Analysis).where(
+                col(Analysis.before_version_id).in_(ids), Analysis.context_hash == inputs_key
+            )
+        )
+    }
+    proposals = {
+        (v.parent_id, v.content_hash): v
+        for v in session.exec(
+            select(ProcedureVersion)
+            .where(col(ProcedureVersion.parent_id).in_(ids))
+            .where(ProcedureVersion.kind == VersionKind.proposed)
+            .options(defer(ProcedureVersion.graph))  # type: ignore[arg-type]
+        )
+    }
+    todo = [(v, r) for v, r in pairs if (v.id, r.rules_signature) not in existing]
+    for version, record in todo:
+        if (version.id, record.after_hash) not in proposals:
+            proposals[version.id, record.after_hash] = ProcedureVersion(
+                procedure_id=version.procedure_id,
+                kind=VersionKind.proposed,
+                graph=record.after_graph,
+                content_hash=record.after_hash,
+                parent_id=version.id,
+                source=f"engine rules v{RULES_VERSION}",
+            )
+            session.add(proposals[version.id, record.after_hash])
     session.flush()
-    return stored, True
+    created: dict[tuple[int, str], Analysis] = {}
+    for version, record in todo:
+        proposed = proposals[version.id, record.after_hash]
+        assert version.id is not None and proposed.id is not None
+        created[version.id, record.rules_signature] = Analysis(
+            procedure_id=version.procedure_id,
+            before_version_id=version.id,
+            after_version_id=proposed.id,
+            rules_version=record.rules_signature,
+            context_hash=inputs_key,
+            metrics_before=record.before.model_dump(),
+            metrics_after=record.after.model_dump(),
+            changes=record.changes,
+            refused=record.refused,
+        )
+    session.add_all(created.values())
+    session.flush()
+    keys = [(v.id or 0, r.rules_signature) for v, r in pairs]
+    return [(created[k], True) if k in created else (existing[k], False) for k in keys]
