@@ -26,8 +26,7 @@ from flows.artifacts import (
     summary_markdown,
 )
 from flows.parameters import DEFAULT_OUTPUT, BatchSize, OutputOptions
-from flows.tasks import analyse, opaque, publish_pages, publish_site, read_inputs, store
-from models.store import make_engine
+from flows.tasks import analyse, engine, opaque, publish_pages, publish_site, read_inputs, store
 from rules import get_rules
 from tthc.nightly import Outdated, Reanalysed, latest_versions, outdated
 from tthc.pipeline import signature
@@ -43,7 +42,7 @@ TABLE_ROWS = 1000
 @task(cache_policy=NONE)
 def plan(database_url: str, rules_signature: str, inputs_key: str) -> tuple[list[Outdated], int]:
     """The procedures to re-analyse, and how many procedures the store holds."""
-    with Session(make_engine(database_url)) as session:
+    with Session(engine(database_url)) as session:
         return outdated(session, rules_signature, inputs_key), len(latest_versions(session))
 
 

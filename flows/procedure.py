@@ -13,6 +13,7 @@ from flows.artifacts import procedure_rows, publish_link, publish_table
 from flows.parameters import DEFAULT_OUTPUT, OutputOptions, RuleCode, SourceId
 from flows.tasks import (
     analyse,
+    engine,
     import_batch,
     opaque,
     publish_pages,
@@ -22,7 +23,7 @@ from flows.tasks import (
     store,
 )
 from models.errors import TthcError
-from models.store import ProcedureRecord, latest_version, make_engine
+from models.store import ProcedureRecord, latest_version
 from rules import get_rules
 from tthc.pipeline import Inputs, signature
 from tthc.settings import get_settings
@@ -39,7 +40,7 @@ class UnknownProcedure(TthcError):
 def find_versions(database_url: str, codes: list[str]) -> dict[str, int]:
     """Code → latest as-is version id, for the codes already in the store."""
     found = {}
-    with Session(make_engine(database_url)) as session:
+    with Session(engine(database_url)) as session:
         records = session.exec(select(ProcedureRecord).where(col(ProcedureRecord.code).in_(codes)))
         for record in records:
             assert record.id is not None
