@@ -46,6 +46,7 @@ bench: setup
 	$(RUN) python bench/bench_catalogue.py
 	$(RUN) python bench/bench_rules.py
 	$(RUN) python bench/bench_diagrams.py
+	$(RUN) python bench/bench_nightly.py
 
 setup: .venv/.synced
 	@mkdir -p "$(PREFECT_HOME)"
