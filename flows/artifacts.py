@@ -71,7 +71,7 @@ def _figure(key: str, value: Any) -> str:
 def procedure_markdown(entry: SiteEntry, before_svg: str, after_svg: str) -> str:
     """The page of one analysed procedure: measures, changes and both diagrams."""
     lines = [
-        f"# {entry.name}",
+        f"# {_escape(entry.name)}",
         f"Mã {entry.code}"
         + (f" · dịch vụ công thiết yếu số {entry.essential}" if entry.essential else ""),
         "",

@@ -23,7 +23,6 @@ __all__ = [
     "ProcedureRecord",
     "ProcedureVersion",
     "VersionKind",
-    "find_analysis",
     "get_or_create_procedure",
     "latest_version",
     "make_engine",
@@ -178,15 +177,3 @@ def store_version(
     session.add(version)
     session.flush()
     return version, True
-
-
-def find_analysis(
-    session: Session, *, before_version_id: int, rules_version: str, context_hash: str
-) -> Analysis | None:
-    """Return the stored analysis of a version under the same rules and context, if any."""
-    statement = select(Analysis).where(
-        Analysis.before_version_id == before_version_id,
-        Analysis.rules_version == rules_version,
-        Analysis.context_hash == context_hash,
-    )
-    return session.exec(statement).first()

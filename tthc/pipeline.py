@@ -43,7 +43,6 @@ __all__ = [
     "rule_context",
     "signature",
     "store_analyses",
-    "store_analysis",
 ]
 
 
@@ -220,26 +219,15 @@ class AnalysisRecord:
         )
 
 
-def store_analysis(
-    session: Session,
-    version: ProcedureVersion,
-    record: AnalysisRecord,
-    inputs_key: str,
-) -> tuple[Analysis, bool]:
-    """Store the proposed version and the analysis of `version`, unless already stored
-    under the same rules and inputs (`Inputs.key`)."""
-    [(stored, created)] = store_analyses(session, [(version, record)], inputs_key)
-    return stored, created
-
-
 def store_analyses(
     session: Session,
     pairs: Sequence[tuple[ProcedureVersion, AnalysisRecord]],
     inputs_key: str,
 ) -> list[tuple[Analysis, bool]]:
-    """`store_analysis` for a batch, in a few statements: what is stored already (the
-    same version, rules and inputs; the same proposal) is found in one query each, and
-    what is new is inserted together. The caller commits."""
+    """Store the proposed version and the analysis of each version, unless already
+    stored under the same rules and inputs (`Inputs.key`); return each analysis and
+    whether it is new. A few statements a batch: what is stored already is found in one
+    query each, and what is new is inserted together. The caller commits."""
     ids = [version.id for version, _ in pairs]
     existing: dict[tuple[int, str], Analysis] = {
         (a.before_version_id, a.rules_version): a

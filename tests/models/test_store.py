@@ -20,7 +20,7 @@ from models.store import (
 )
 from rules import get_rules
 from tests.conftest import CATALOG, minimal_procedure
-from tthc.pipeline import AnalysisRecord, Inputs, analyze, import_procedures, store_analysis
+from tthc.pipeline import AnalysisRecord, Inputs, analyze, import_procedures, store_analyses
 
 COSTS = load_cost_settings(CATALOG / "cost_settings.yaml")
 
@@ -74,10 +74,10 @@ def test_analysis_stored_once_with_its_proposed_version(database_url: str) -> No
     with Session(engine) as session:
         [(version, _)] = import_procedures(session, [("a.yaml", procedure)])
         record = AnalysisRecord.of(analysis, inputs)
-        stored, new = store_analysis(session, version, record, inputs.key)
+        [(stored, new)] = store_analyses(session, [(version, record)], inputs.key)
         session.commit()
         assert new
-        _, new = store_analysis(session, version, record, inputs.key)
+        [(_, new)] = store_analyses(session, [(version, record)], inputs.key)
         assert not new
         assert _count(session, Analysis) == 1
         proposed = session.get_one(ProcedureVersion, stored.after_version_id)

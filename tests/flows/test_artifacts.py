@@ -1,0 +1,62 @@
+"""The pages runs show in the Prefect UI, built without Prefect: escaped text from the
+procedure files, images scaled, stable keys, and the nightly summary."""
+
+from __future__ import annotations
+
+import base64
+
+from diagrams.figures import diagram_files
+from flows.artifacts import artifact_key, inline_svg, procedure_markdown, summary_markdown
+from models.measures import Measures
+from tthc.nightly import Reanalysed
+
+MEASURES = Measures(
+    steps=10, handoffs=6, visits=3, documents=5, lead_time_days=1.29, value_added_share=0.29,
+    cost_per_dossier_vnd=709_442, cost_per_year_vnd=6_384_978_000, full_online=False,
+    online_payment=False, electronic_result=False, documents_reused=0, critical_path=["Nộp"],
+)  # fmt: skip
+
+
+def test_keys_are_stable_and_allowed() -> None:
+    assert artifact_key("1.001193") == "procedure-1-001193"
+    assert artifact_key("ESS17-BHYT-HGD") == "procedure-ess17-bhyt-hgd"
+
+
+def test_images_are_scaled_to_the_width_asked() -> None:
+    svg = b'<?xml version="1.0"?>\n<svg width="400pt" height="1000pt" viewBox="0 0 400 1000">'
+    url = inline_svg(svg, 200)
+    text = base64.b64decode(url.removeprefix("data:image/svg+xml;base64,")).decode()
+    assert '<svg width="200px" height="500px" viewBox="0 0 400 1000">' in text
+
+
+def test_text_from_procedure_files_cannot_become_markup() -> None:
+    from diagrams.site import SiteEntry
+
+    hostile = "Tên <script>alert(1)</script> ![x](javascript:y) | cột"
+    entry = SiteEntry(
+        code="9.999999",
+        name=hostile,
+        essential=None,
+        before=MEASURES,
+        after=MEASURES,
+        changes=[{"rule": "ST01", "reason": hostile}],
+        refused=[],
+        diagrams=diagram_files("9.999999"),
+    )
+    page = procedure_markdown(entry, "data:a", "data:b")
+    assert "<script>" not in page and "](javascript:" not in page
+    assert "Tên \\<script\\>alert\\(1\\)\\</script\\>" in page
+    assert "## Sơ đồ hiện trạng\n![Sơ đồ hiện trạng](data:a)" in page
+
+
+def test_the_summary_counts_by_reason_and_shows_what_moved() -> None:
+    moved = {**MEASURES.model_dump(), "steps": 8}
+    done = [
+        Reanalysed("1.1", "Một", "content", 1, MEASURES.model_dump(), moved, True),
+        Reanalysed("1.2", "Hai", "new", 2, None, moved, True),
+    ]
+    summary = summary_markdown(done, skipped=34)
+    assert "Phân tích lại **2** thủ tục; **34** thủ tục không đổi" in summary
+    assert "- nội dung thủ tục thay đổi: 1" in summary and "- thủ tục mới: 1" in summary
+    assert "| 1.1 | Một | nội dung thủ tục thay đổi | 10 → 8 |" in summary
+    assert "| 1.2 | Hai | thủ tục mới | 8 |" in summary
