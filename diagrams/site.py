@@ -19,6 +19,7 @@ __all__ = [
     "METRIC_LABELS",
     "READINESS_LABELS",
     "SiteEntry",
+    "figure",
     "site_entry",
     "stored_entry",
     "write_site",
@@ -41,11 +42,25 @@ READINESS_LABELS = (
     ("electronic_result", "Trả kết quả điện tử"),
 )
 
+
+def figure(key: str, value: Any) -> str:
+    """A measure as the site and the Prefect UI show it: days to two decimals, shares in
+    percent, đồng with dots between thousands."""
+    if key == "lead_time_days":
+        return f"{value:.2f}"
+    if key == "value_added_share":
+        return f"{value:.1%}"
+    if key.endswith("_vnd"):
+        return f"{value:,}".replace(",", ".")
+    return str(value)
+
+
 _environment = Environment(
     loader=PackageLoader("diagrams", "templates"),
     autoescape=select_autoescape(["html", "j2"]),
     keep_trailing_newline=True,
 )
+_environment.globals["figure"] = figure
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 
-from diagrams.site import METRIC_LABELS, SiteEntry
+from diagrams.site import METRIC_LABELS, SiteEntry, figure
 from tthc.nightly import Reanalysed
 
 __all__ = [
@@ -58,16 +58,6 @@ def inline_svg(svg: bytes, width_px: int) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-def _figure(key: str, value: Any) -> str:
-    if key == "lead_time_days":
-        return f"{value:.2f}"
-    if key == "value_added_share":
-        return f"{value:.1%}"
-    if key.endswith("_vnd"):
-        return f"{value:,}".replace(",", ".")
-    return str(value)
-
-
 def procedure_markdown(entry: SiteEntry, before_svg: str, after_svg: str) -> str:
     """The page of one analysed procedure: measures, changes and both diagrams."""
     lines = [
@@ -80,7 +70,7 @@ def procedure_markdown(entry: SiteEntry, before_svg: str, after_svg: str) -> str
     ]
     for key, label in METRIC_LABELS:
         before, after = getattr(entry.before, key), getattr(entry.after, key)
-        lines.append(f"| {label} | {_figure(key, before)} | {_figure(key, after)} |")
+        lines.append(f"| {label} | {figure(key, before)} | {figure(key, after)} |")
     lines += ["", f"## Thay đổi đề xuất ({len(entry.changes)})", ""]
     lines += [f"1. **{c['rule']}** {_escape(c['reason'])}" for c in entry.changes]
     if entry.refused:
@@ -153,10 +143,10 @@ def summary_markdown(done: Sequence[Reanalysed], skipped: int, limit: int = 200)
 
 
 def _since(done: Reanalysed, key: str) -> str:
-    now = _figure(key, done.current[key])
+    now = figure(key, done.current[key])
     if done.previous is None or key not in done.previous:
         return now
-    return f"{_figure(key, done.previous[key])} → {now}"
+    return f"{figure(key, done.previous[key])} → {now}"
 
 
 def publish_procedure(entry: SiteEntry, before_svg: bytes, after_svg: bytes, width: int) -> None:
