@@ -43,7 +43,8 @@ TABLE_ROWS = 1000
 def plan(database_url: str, rules_signature: str, inputs_key: str) -> tuple[list[Outdated], int]:
     """The procedures to re-analyse, and how many procedures the store holds."""
     with Session(engine(database_url)) as session:
-        return outdated(session, rules_signature, inputs_key), len(latest_versions(session))
+        latest = latest_versions(session)
+        return outdated(session, rules_signature, inputs_key, latest), len(latest)
 
 
 @flow(name="nightly-reanalysis", log_prints=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import atexit
 import functools
 import multiprocessing
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,8 +79,14 @@ def latest_versions(session: Session) -> dict[int, int]:
     return {procedure: version for procedure, version in rows if version is not None}
 
 
-def outdated(session: Session, rules_signature: str, inputs_key: str) -> list[Outdated]:
-    """Every procedure in the store whose analysis is not current, oldest code first."""
+def outdated(
+    session: Session,
+    rules_signature: str,
+    inputs_key: str,
+    latest: Mapping[int, int] | None = None,
+) -> list[Outdated]:
+    """Every procedure in the store whose analysis is not current, oldest code first;
+    `latest`, when already read, is `latest_versions(session)`."""
     keys = sa_select(
         col(Analysis.procedure_id),
         col(Analysis.id),
@@ -90,7 +96,8 @@ def outdated(session: Session, rules_signature: str, inputs_key: str) -> list[Ou
     ).order_by(col(Analysis.id))  # the newest last, so it wins
     newest = {row[0]: row[1:] for row in session.execute(keys)}
     found = []
-    for procedure, version in sorted(latest_versions(session).items()):
+    latest = latest_versions(session) if latest is None else latest
+    for procedure, version in sorted(latest.items()):
         last = newest.get(procedure)
         if last is None:
             found.append(Outdated(version, "new", None))
@@ -184,18 +191,25 @@ def store_batch(
     }
     pairs = [(versions[item.version_id], item.record) for item in analysed]
     stored_all = store_analyses(session, pairs, inputs.key)
+    earlier = [why.previous for why in reasons.values() if why.previous is not None]
+    previous = {
+        analysis_id: dict(measures)
+        for analysis_id, measures in session.exec(
+            select(Analysis.id, Analysis.metrics_after).where(col(Analysis.id).in_(earlier))
+        )
+        if analysis_id is not None
+    }
     done = []
     for item, (stored, created) in zip(analysed, stored_all, strict=True):
         assert stored.id is not None
         why = reasons.get(item.version_id)
-        previous = session.get(Analysis, why.previous) if why and why.previous else None
         done.append(
             Reanalysed(
                 code=item.entry.code,
                 name=item.entry.name,
                 reason=why.reason if why else "new",
                 analysis_id=stored.id,
-                previous=previous.metrics_after if previous else None,
+                previous=previous.get(why.previous) if why and why.previous else None,
                 current=stored.metrics_after,
                 created=created,
             )
