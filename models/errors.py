@@ -31,3 +31,7 @@ class InvalidProcedure(TthcError):
         count = len(self.problems)
         lines = "\n".join(f"  {p}" for p in self.problems)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} found:\n{lines}")
+
+
+class ImmutableVersion(TthcError):
+    """Code tried to change or delete a stored procedure version."""
