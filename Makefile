@@ -35,7 +35,7 @@ typecheck:
 	$(RUN) mypy
 
 pytest:
-	$(RUN) pytest
+	HYPOTHESIS_PROFILE=ci $(RUN) pytest
 
 # docs/rules.md is generated from the rule catalogue (a test checks it is current).
 docs: setup

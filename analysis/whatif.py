@@ -6,14 +6,14 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from pydantic import BaseModel
 
+from analysis.result import rule_context
 from models.costs import CostSettings, compliance_cost
-from models.errors import TthcError
+from models.errors import UnknownDataSource
 from models.graph import ProcedureGraph, content_hash, submitted_documents
 from models.metrics import measure
 from models.procedure import DataSource
 from rules import Rule, RuleContext
 from rules.engine import reengineer
-from tthc.pipeline import rule_context
 
 __all__ = ["Gain", "ranked", "what_if"]
 
@@ -41,7 +41,7 @@ def _contexts(
     unknown = sorted(set(connect) - set(sources))
     if unknown or not connect:
         known = ", ".join(sorted(sources))
-        raise TthcError(f"unknown data source {unknown}: name one of {known}")
+        raise UnknownDataSource(f"unknown data source {unknown}: name one of {known}")
     today = rule_context(sources)
     without = RuleContext(today.connected_sources - set(connect), today.source_names)
     with_ = RuleContext(today.connected_sources | set(connect), today.source_names)

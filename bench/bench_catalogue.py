@@ -8,11 +8,12 @@ from __future__ import annotations
 import statistics
 import time
 
-from models.files import find_procedure_files, load_data_sources, load_procedures
+from analysis.result import analyze, rule_context
+from inputs.files import find_procedure_files, load_procedures
+from inputs.registry import load_data_sources
+from inputs.settings import get_settings
 from models.graph import to_graph
 from rules import get_rules
-from tthc.pipeline import analyze, rule_context
-from tthc.settings import get_settings
 
 REPEATS = 20
 

@@ -10,13 +10,14 @@ import statistics
 import struct
 import time
 
+from analysis.result import analyze, rule_context
 from diagrams.figures import before_after_dot
 from diagrams.render import render
-from models.files import find_procedure_files, load_data_sources, load_procedures
+from inputs.files import find_procedure_files, load_procedures
+from inputs.registry import load_data_sources
+from inputs.settings import get_settings
 from models.graph import to_graph
 from rules import get_rules
-from tthc.pipeline import analyze, rule_context
-from tthc.settings import get_settings
 
 A4_PRINT_WIDTH_MM = 180.0
 PNG_DPI = 110

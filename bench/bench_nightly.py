@@ -27,12 +27,14 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from models.store import make_engine
-from models.synthetic import random_catalogue
+from analysis.result import signature
+from inputs.registry import load_inputs
+from inputs.settings import get_settings
+from jobs.batches import analyse_versions, store_batch
 from rules import get_rules
-from tthc.nightly import analyse_versions, outdated, store_batch
-from tthc.pipeline import import_procedures, load_inputs, signature
-from tthc.settings import get_settings
+from store.engine import make_engine
+from store.queries import import_procedures, outdated
+from tests.synthetic import random_catalogue
 
 BATCH = 500
 RENDER_SAMPLE = 40

@@ -13,13 +13,14 @@ import statistics
 import sys
 import time
 
-from models.files import find_procedure_files, load_data_sources, load_procedures
+from analysis.result import rule_context
+from inputs.files import find_procedure_files, load_procedures
+from inputs.registry import load_data_sources
+from inputs.settings import get_settings
 from models.graph import ProcedureGraph, tasks, to_graph
-from models.synthetic import random_catalogue, random_procedure
 from rules import RuleContext, get_rules
 from rules.engine import reengineer
-from tthc.pipeline import rule_context
-from tthc.settings import get_settings
+from tests.synthetic import random_catalogue, random_procedure
 
 CONTEXT = RuleContext(
     connected_sources=frozenset({"population_db", "civil_status_db", "business_db"})

@@ -62,6 +62,8 @@ class DiagramMarks:
     headline: str = ""
     merged: tuple[tuple[str, ...], ...] = ()
     """Groups of steps (before) that a merge makes one step: drawn inside a bracket."""
+    merged_by: str = ""
+    """The rule codes that merge them: the brackets' label."""
     changed_steps: Mapping[str, str] = field(default_factory=dict)
     """Step id → rule codes that created or changed it (after): a look-up, a merge,
     a new channel, a parallel split or join."""
@@ -253,7 +255,7 @@ def procedure_dot(G: ProcedureGraph, marks: DiagramMarks | None = None) -> str:
         ]
         for group in sorted({grouped[n] for n in members if n in grouped}):
             bracket = [n for n in members if grouped.get(n) == group]
-            lines += _bracket(group, bracket, place.centres, nodes, at, ids)
+            lines += _bracket(group, bracket, place.centres, nodes, at, ids, marks.merged_by)
         lines += [
             f'        {ids[n]} [{", ".join(nodes[n].options)}, pos="{at(*place.centres[n])}"];'
             for n in members
@@ -344,8 +346,9 @@ def _bracket(
     nodes: Mapping[str, _Node],
     at: Callable[[float, float], str],
     ids: Mapping[str, str],
+    label: str,
 ) -> list[str]:
-    """A dashed bracket (cluster) around steps that a merge makes one."""
+    """A dashed bracket (cluster) labelled `label` around steps that a merge makes one."""
     top = min(centres[n][1] - nodes[n].height / 2 for n in members) - 14
     bottom = max(centres[n][1] + nodes[n].height / 2 for n in members) + 4
     left = min(centres[n][0] for n in members) - _BOX / 2 - 4
@@ -353,7 +356,7 @@ def _bracket(
 
     return [
         f"        subgraph cluster_merge_{group} {{",
-        f'            graph [bb="{at(left, bottom)},{at(right, top)}", label="ST02", '
+        f'            graph [bb="{at(left, bottom)},{at(right, top)}", label="{label}", '
         f'style="dashed,rounded", color="{_REMOVED}", fontcolor="{_REMOVED}", fontsize=9];',
         *(
             f'            {ids[n]} [{", ".join(nodes[n].options)}, pos="{at(*centres[n])}"];'

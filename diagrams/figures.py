@@ -6,13 +6,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.result import ProcedureAnalysis
 from diagrams.dot import DiagramMarks, procedure_dot
 from diagrams.layout import lane_widths
 from diagrams.render import Format, render
 from models.graph import ProcedureGraph
 from models.metrics import Metrics
 from models.procedure import ActorKind
-from tthc.pipeline import ProcedureAnalysis
+from rules.edits import DropDocument, MergeSteps
 
 __all__ = [
     "DiagramFiles",
@@ -51,21 +52,24 @@ def headline(before: Metrics, after: Metrics) -> str:
 def before_after_dot(analysis: ProcedureAnalysis) -> tuple[str, str]:
     """DOT source of the before diagram (changes marked) and of the after diagram."""
     changes = analysis.outcome.changes
-    documents = analysis.before.graph["documents"]
     removed = {step: change.rule for change in changes for step in change.removed_steps}
     dropped = {
-        doc: f"{change.rule}: {documents[doc].get('held_by', '')}"
+        edit.document: f"{change.rule}: {edit.source}"
         for change in changes
-        if change.rule == "DO01"
-        for doc in change.documents
+        for edit in change.edits
+        if isinstance(edit, DropDocument)
     }
     strip = headline(analysis.metrics_before, analysis.metrics_after)
     merged: list[set[str]] = []
+    merging: list[str] = []
     for change in changes:
-        if change.rule != "ST02":
-            continue
-        joined = set(change.steps).union(*(g for g in merged if g & set(change.steps)))
-        merged = [g for g in merged if not g & joined] + [joined]
+        for edit in change.edits:
+            if not isinstance(edit, MergeSteps):
+                continue
+            pair = {edit.into, edit.step}
+            joined = pair.union(*(g for g in merged if g & pair))
+            merged = [g for g in merged if not g & joined] + [joined]
+            merging += [change.rule] if change.rule not in merging else []
     after_graph = analysis.outcome.after
     lanes = shared_lanes(analysis.before, after_graph)
     before = procedure_dot(
@@ -76,6 +80,7 @@ def before_after_dot(analysis: ProcedureAnalysis) -> tuple[str, str]:
             dropped_documents=dropped,
             headline=strip,
             merged=_brackets(analysis.before, merged),
+            merged_by=", ".join(merging),
             lane_widths=lanes,
         ),
     )

@@ -7,21 +7,11 @@ from typing import Literal
 
 import graphviz
 
-from models.errors import TthcError
+from models.errors import GraphvizMissing
 
-__all__ = ["GraphvizMissing", "render", "require_dot"]
+__all__ = ["render", "require_dot"]
 
 Format = Literal["svg", "png", "pdf"]
-
-
-class GraphvizMissing(TthcError):
-    """Graphviz's `dot` program is not installed."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Graphviz's `dot` was not found on PATH: install it (Debian: "
-            "`apt-get install graphviz`, or run `make demo` as root, which does it)"
-        )
 
 
 def require_dot() -> None:

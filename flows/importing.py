@@ -7,7 +7,7 @@ from typing import Any
 from prefect import flow
 
 from flows.tasks import import_batch, read_files, read_inputs
-from tthc.settings import get_settings
+from inputs.settings import get_settings
 
 __all__ = ["import_catalog"]
 

@@ -16,22 +16,17 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from sqlmodel import Session
 
+from analysis.result import signature
 from diagrams.render import require_dot
-from diagrams.site import SiteEntry
-from flows.artifacts import (
-    advance_progress,
-    publish_link,
-    publish_table,
-    start_progress,
-    summary_markdown,
-)
+from flows.artifacts import advance_progress, publish_link, publish_table, start_progress
 from flows.parameters import DEFAULT_OUTPUT, BatchSize, OutputOptions
-from flows.tasks import analyse, engine, opaque, publish_pages, publish_site, read_inputs, store
+from flows.tasks import analyse, opaque, publish_pages, publish_site, read_inputs, store
+from inputs.settings import get_settings, site_url
+from publishing.site import SiteEntry
+from publishing.ui_pages import Reanalysed, summary_markdown
 from rules import get_rules
-from tthc.nightly import Outdated, Reanalysed, latest_versions, outdated
-from tthc.pipeline import signature
-from tthc.settings import get_settings
-from tthc.site_url import site_url
+from store.engine import shared_engine
+from store.queries import Outdated, latest_versions, outdated
 
 __all__ = ["nightly_reanalysis"]
 
@@ -42,7 +37,7 @@ TABLE_ROWS = 1000
 @task(cache_policy=NONE)
 def plan(database_url: str, rules_signature: str, inputs_key: str) -> tuple[list[Outdated], int]:
     """The procedures to re-analyse, and how many procedures the store holds."""
-    with Session(engine(database_url)) as session:
+    with Session(shared_engine(database_url)) as session:
         latest = latest_versions(session)
         return outdated(session, rules_signature, inputs_key, latest), len(latest)
 
@@ -84,7 +79,7 @@ def nightly_reanalysis(
         done += store(url, opaque(analysed), inputs, opaque({v: reasons[v] for v in batch}))
         if output.diagrams and output.artifacts:
             publish_pages(opaque(analysed), out_dir, output)
-        entries += [item.entry for item in analysed][: TABLE_ROWS - len(entries)]
+        entries += [SiteEntry(a.result, a.diagrams) for a in analysed][: TABLE_ROWS - len(entries)]
         advance_progress(progress, len(done), len(todo))
     advance_progress(progress, 1, 1)
     create_markdown_artifact(

@@ -6,14 +6,14 @@ from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from analysis.result import Inputs, signature
 from diagrams.render import require_dot
-from flows.artifacts import procedure_rows, publish_link, publish_table
-from flows.parameters import DEFAULT_OUTPUT, OutputOptions, RuleCode, SourceId
+from flows.artifacts import publish_link, publish_table
+from flows.parameters import DEFAULT_OUTPUT, OutputOptions, SourceId
 from flows.tasks import (
     analyse,
-    engine,
     import_batch,
     opaque,
     publish_pages,
@@ -22,32 +22,22 @@ from flows.tasks import (
     read_inputs,
     store,
 )
-from models.errors import TthcError
-from models.store import ProcedureRecord, latest_version
-from rules import get_rules
-from tthc.pipeline import Inputs, signature
-from tthc.settings import get_settings
-from tthc.site_url import site_url
+from inputs.settings import get_settings, site_url
+from models.errors import UnknownProcedure
+from publishing.site import SiteEntry
+from publishing.ui_pages import procedure_rows
+from rules import RuleCode, get_rules
+from store.engine import shared_engine
+from store.queries import versions_of
 
 __all__ = ["reengineer_procedure"]
-
-
-class UnknownProcedure(TthcError):
-    """A code that is neither in the store nor in the bundled catalogue."""
 
 
 @task(cache_policy=NONE)
 def find_versions(database_url: str, codes: list[str]) -> dict[str, int]:
     """Code → latest as-is version id, for the codes already in the store."""
-    found = {}
-    with Session(engine(database_url)) as session:
-        records = session.exec(select(ProcedureRecord).where(col(ProcedureRecord.code).in_(codes)))
-        for record in records:
-            assert record.id is not None
-            version = latest_version(session, record.id)
-            if version is not None and version.id is not None:
-                found[record.code] = version.id
-    return found
+    with Session(shared_engine(database_url)) as session:
+        return versions_of(session, codes)
 
 
 def _from_catalogue(database_url: str, codes: list[str], inputs: Inputs) -> dict[str, int]:
@@ -99,7 +89,7 @@ def reengineer_procedure(
     store(url, opaque(analysed), inputs)
     if output.diagrams and output.artifacts:
         publish_pages(opaque(analysed), out_dir, output)
-    entries = [item.entry for item in analysed]
+    entries = [SiteEntry(item.result, item.diagrams) for item in analysed]
     publish_table(entries, key="procedure-run")
     if output.review_site and output.diagrams and not connect:
         rules_signature = signature(get_rules(selected))

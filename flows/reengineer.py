@@ -9,15 +9,14 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
+from analysis.result import Inputs, signature
 from diagrams.render import require_dot
-from flows.parameters import RuleCode
 from flows.tasks import analyse, import_batch, opaque, publish_site, read_files, read_inputs, store
-from rules import RULES_VERSION, get_rules
-from tthc.nightly import Analysed
-from tthc.pipeline import Inputs, signature
-from tthc.report import assemble_report, procedure_report
-from tthc.report_files import publish_report
-from tthc.settings import get_settings
+from inputs.settings import get_settings
+from jobs.batches import Analysed
+from publishing.report import assemble_report, procedure_report
+from publishing.report_files import publish_report
+from rules import RULES_VERSION, RuleCode, get_rules
 
 __all__ = ["BATCH_SIZE", "reengineer_catalog"]
 
@@ -30,14 +29,9 @@ def publish_review_report(out_dir: str, analysed: list[Analysed], inputs: Inputs
     """Write the consolidated report (the essential services; all procedures when none
     is one) in Vietnamese and English; return its page, relative to `out_dir`."""
     essential = [a for a in analysed if a.header["essential"]] or analysed
-    rows = [
-        procedure_report(a.header, a.record.before, a.record.after, a.record.changes)
-        for a in essential
-    ]
+    rows = [procedure_report(a.header, a.result) for a in essential]
     report = assemble_report(rows, inputs.costs, RULES_VERSION)
-    files = publish_report(
-        Path(out_dir), report, {a.entry.code: a.entry.diagrams for a in essential}
-    )
+    files = publish_report(Path(out_dir), report, {a.result.code: a.diagrams for a in essential})
     return files["vi"].html.relative_to(out_dir).as_posix()
 
 
@@ -82,11 +76,11 @@ def reengineer_catalog(
         "new_analyses": sum(d.created for d in stored),
         "procedures": [
             {
-                "code": a.entry.code,
-                "name": a.entry.name,
-                "before": a.record.before.model_dump(),
-                "after": a.record.after.model_dump(),
-                "changes": len(a.record.changes),
+                "code": a.result.code,
+                "name": a.result.name,
+                "before": a.result.before.model_dump(),
+                "after": a.result.after.model_dump(),
+                "changes": len(a.result.changes),
             }
             for a in analysed
         ],

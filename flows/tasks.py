@@ -1,45 +1,39 @@
 """The coarse tasks every flow is made of: a batch of procedures each.
 
 A task run costs tens of milliseconds and several events here, so tasks take
-hundreds of procedures at a time; the work is in `models`, `rules`, `diagrams`
-and `tthc`, which these only call.
+hundreds of procedures at a time; the work is in `jobs`, `store`, `inputs` and
+`publishing`, which these only call.
 """
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import TypeVar, cast
 
 from prefect import task
 from prefect.cache_policies import NONE
 from prefect.utilities.annotations import quote
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from diagrams.site import stored_entry, write_site
+from analysis.result import Inputs
+from diagrams.figures import diagram_files
 from flows.artifacts import publish_procedure
 from flows.parameters import OutputOptions
-from models.files import find_procedure_files, load_procedures
+from inputs.files import find_procedure_files, load_procedures
+from inputs.registry import load_inputs
+from inputs.settings import get_settings
+from jobs.batches import Analysed, analyse_versions, store_batch
 from models.procedure import Procedure
-from models.store import make_engine
+from publishing.site import SiteEntry, write_site
+from publishing.ui_pages import Reanalysed
 from rules import RULES_VERSION, get_rules
-from tthc.nightly import (
-    Analysed,
-    Outdated,
-    Reanalysed,
-    analyse_versions,
-    current_analyses,
-    store_batch,
-)
-from tthc.pipeline import Inputs, import_procedures, load_inputs
-from tthc.settings import get_settings
+from store.engine import shared_engine
+from store.queries import Outdated, current_results, import_procedures
 
 T = TypeVar("T")
 
 __all__ = [
     "analyse",
-    "engine",
     "import_batch",
     "opaque",
     "publish_pages",
@@ -48,13 +42,6 @@ __all__ = [
     "read_inputs",
     "store",
 ]
-
-
-@functools.lru_cache(maxsize=8)
-def engine(database_url: str) -> Engine:
-    """One engine (and connection pool) per store for the life of the process, shared by
-    every task of a run: a new engine per batch cost a tenth of a second."""
-    return make_engine(database_url)
 
 
 def opaque(value: T) -> T:
@@ -83,7 +70,7 @@ def import_batch(
 ) -> list[tuple[int, bool]]:
     """Store the as-is versions in one transaction (an unchanged file stores nothing);
     return their ids, and whether each is new."""
-    with Session(engine(database_url)) as session:
+    with Session(shared_engine(database_url)) as session:
         versions = import_procedures(session, procedures)
         session.commit()
         return [(v.id, new) for v, new in versions if v.id is not None]
@@ -101,7 +88,7 @@ def analyse(
     `out_dir` (none when None), in as many processes as the settings allow. Writes
     nothing to the store."""
     folder = Path(out_dir) if out_dir else None
-    with Session(engine(database_url)) as session:
+    with Session(shared_engine(database_url)) as session:
         work = analyse_versions(
             session, version_ids, get_rules(rules), inputs, get_settings().workers, folder
         )
@@ -116,7 +103,7 @@ def store(
     reasons: dict[int, Outdated] | None = None,
 ) -> list[Reanalysed]:
     """Store the batch's proposed versions and analyses in one transaction."""
-    with Session(engine(database_url)) as session:
+    with Session(shared_engine(database_url)) as session:
         done = store_batch(session, analysed, inputs, reasons)
         session.commit()
         return done
@@ -127,10 +114,11 @@ def publish_pages(analysed: list[Analysed], out_dir: str, output: OutputOptions)
     """Each procedure's page in the Prefect UI, under its stable key, with its diagrams
     (rendered under `out_dir`)."""
     for item in analysed:
-        entry = item.entry
-        before = (Path(out_dir) / entry.diagrams.before_svg).read_bytes()
-        after = (Path(out_dir) / entry.diagrams.after_svg).read_bytes()
-        publish_procedure(entry, before, after, output.image_width_px)
+        before = (Path(out_dir) / item.diagrams.before_svg).read_bytes()
+        after = (Path(out_dir) / item.diagrams.after_svg).read_bytes()
+        publish_procedure(
+            SiteEntry(item.result, item.diagrams), before, after, output.image_width_px
+        )
 
 
 @task(cache_policy=NONE)
@@ -143,10 +131,10 @@ def publish_site(
 ) -> str:
     """Write the review site of every procedure whose analysis is current, from the
     store; rewrite only the `pages` given (and any missing). Return the index's path."""
-    with Session(engine(database_url)) as session:
+    with Session(shared_engine(database_url)) as session:
         entries = [
-            stored_entry(record, analysis)
-            for record, analysis in current_analyses(session, rules_signature, inputs.key)
+            SiteEntry(result, diagram_files(result.code))
+            for result in current_results(session, rules_signature, inputs.key)
         ]
     report = "report/vi/index.html"
     linked = report if (Path(out_dir) / report).exists() else None

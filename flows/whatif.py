@@ -9,14 +9,15 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NONE
 
+from analysis.whatif import Gain, ranked, what_if
 from flows.parameters import SourceId
-from models.costs import CostSettings, load_cost_settings
-from models.files import find_procedure_files, load_data_sources, load_procedures
+from inputs.files import find_procedure_files, load_procedures
+from inputs.registry import load_cost_settings, load_data_sources
+from inputs.settings import get_settings
+from models.costs import CostSettings
 from models.graph import to_graph
 from models.procedure import DataSource, Procedure
 from rules import get_rules
-from tthc.settings import get_settings
-from tthc.whatif import Gain, ranked, what_if
 
 __all__ = ["whatif_connect"]
 

@@ -1,4 +1,4 @@
-"""Reading procedure files (YAML or JSON, format v1) and the data-source registry."""
+"""Reading procedure files (YAML or JSON, format v1)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from models.validation import validate_graph
 __all__ = [
     "PROCEDURE_SUFFIXES",
     "find_procedure_files",
-    "load_data_sources",
     "load_procedure",
     "load_procedures",
     "read_document",
@@ -70,27 +69,6 @@ def read_document(path: Path) -> Any:
     if path.suffix == ".json":
         return json.loads(text, object_pairs_hook=_unique_pairs)
     return yaml.load(text, Loader=_UniqueKeyLoader)
-
-
-def load_data_sources(path: Path) -> dict[str, DataSource]:
-    """Return the data-source registry in `path`, keyed by id."""
-    file = str(path)
-    try:
-        raw = read_document(path)
-        entries = raw["data_sources"]
-        sources = [DataSource.model_validate(entry) for entry in entries]
-    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as error:
-        raise InvalidProcedure(
-            [Problem(file, "data_sources", f"cannot read the registry: {error}")]
-        ) from error
-    registry: dict[str, DataSource] = {}
-    for source in sources:
-        if source.id in registry:
-            raise InvalidProcedure(
-                [Problem(file, f"data source '{source.id}'", "id given twice; keep one")]
-            )
-        registry[source.id] = source
-    return registry
 
 
 def load_procedure(path: Path, sources: Mapping[str, DataSource] | None = None) -> Procedure:

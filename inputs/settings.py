@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["PROJECT_ROOT", "Settings", "get_settings"]
+__all__ = ["PROJECT_ROOT", "Settings", "get_settings", "site_url"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,3 +36,12 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Return the settings, read once from the environment."""
     return Settings()
+
+
+def site_url(settings: Settings, index: str) -> str:
+    """The address of the review site's index page `index` (a path under `out_dir`): its
+    web address when one serves it, else the file."""
+    if settings.site_url:
+        relative = Path(index).resolve().relative_to(settings.out_dir.resolve())
+        return settings.site_url.rstrip("/") + "/" + relative.as_posix()
+    return Path(index).resolve().as_uri()

@@ -9,13 +9,8 @@ office, supplementing; each weighted by how often it runs (loops, branches).
 
 from __future__ import annotations
 
-from pathlib import Path
+from pydantic import BaseModel, ConfigDict, Field
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from models.errors import InvalidProcedure, Problem
-from models.files import read_document
 from models.graph import ProcedureGraph, steps_of_kind, submitted_documents
 from models.metrics import expected_total, starts_trip, visits
 from models.procedure import ActorKind, Channel, StepKind
@@ -25,7 +20,6 @@ __all__ = [
     "CostSettings",
     "Readiness",
     "compliance_cost",
-    "load_cost_settings",
     "readiness",
 ]
 
@@ -45,21 +39,6 @@ class CostSettings(BaseModel):
     travel_vnd: int = Field(ge=0)
     travel_hours: float = Field(ge=0)
     waiting_hours: float = Field(ge=0)
-
-
-def load_cost_settings(path: Path) -> CostSettings:
-    """Read the cost settings; a bad file gets an error naming the file and the field."""
-    try:
-        return CostSettings.model_validate(read_document(path))
-    except (OSError, ValueError, yaml.YAMLError) as error:
-        if isinstance(error, ValidationError):
-            problems = [
-                Problem(str(path), ".".join(map(str, e["loc"])) or "settings", e["msg"])
-                for e in error.errors()
-            ]
-        else:
-            problems = [Problem(str(path), "settings", f"cannot read the file: {error}")]
-        raise InvalidProcedure(problems) from error
 
 
 class ComplianceCost(BaseModel):

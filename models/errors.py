@@ -1,10 +1,26 @@
-"""Exceptions of the project: one base class, messages that say how to fix the problem."""
+"""Every error this project raises on purpose: one base class, one module, messages
+that say how to fix the problem (what a user or an operator reads)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["InvalidProcedure", "Problem", "TthcError"]
+__all__ = [
+    "GraphvizMissing",
+    "ImmutableVersion",
+    "InvalidInput",
+    "InvalidProcedure",
+    "InvalidRuleParameter",
+    "InvalidSettings",
+    "LoopWithoutExit",
+    "Problem",
+    "StackError",
+    "StoreTooNew",
+    "TthcError",
+    "UnknownDataSource",
+    "UnknownProcedure",
+    "UnknownRule",
+]
 
 
 class TthcError(Exception):
@@ -13,7 +29,7 @@ class TthcError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with a procedure file: where it is and what to change."""
+    """One thing wrong with an input file: where it is and what to change."""
 
     file: str
     where: str
@@ -23,8 +39,8 @@ class Problem:
         return f"{self.file}: {self.where}: {self.message}"
 
 
-class InvalidProcedure(TthcError):
-    """A procedure file (or several) failed validation; nothing was stored."""
+class InvalidInput(TthcError):
+    """One input file or several failed validation; nothing was stored."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
@@ -33,5 +49,54 @@ class InvalidProcedure(TthcError):
         super().__init__(f"{count} problem{'s' if count != 1 else ''} found:\n{lines}")
 
 
+class InvalidProcedure(InvalidInput):
+    """A procedure file (or several) failed validation; nothing was stored."""
+
+
+class InvalidSettings(InvalidInput):
+    """A settings file (the data-source registry, the cost settings) failed validation."""
+
+
+class UnknownDataSource(TthcError):
+    """A data source named to connect is not in the registry."""
+
+
+class UnknownRule(TthcError):
+    """A rule code or group that the catalogue does not have."""
+
+
+class InvalidRuleParameter(TthcError):
+    """A rule parameter with a wrong name or value."""
+
+
+class UnknownProcedure(TthcError):
+    """A procedure code that is neither in the store nor in the bundled catalogue."""
+
+
+class LoopWithoutExit(TthcError):
+    """A rework loop whose way out has probability 0: the expected time is infinite."""
+
+    def __init__(self) -> None:
+        super().__init__("a loop never exits: give its way out a probability above 0")
+
+
 class ImmutableVersion(TthcError):
     """Code tried to change or delete a stored procedure version."""
+
+
+class StoreTooNew(TthcError):
+    """The store was written by a newer version of tthc than this one."""
+
+
+class GraphvizMissing(TthcError):
+    """Graphviz's `dot` program is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Graphviz's `dot` was not found on PATH: install it (Debian: "
+            "`apt-get install graphviz`, or run `make demo` as root, which does it)"
+        )
+
+
+class StackError(TthcError):
+    """A part of the local stack (`tthc serve`) failed to start."""

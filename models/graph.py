@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Container, Iterable, Mapping
-from typing import Any, TypeAlias, cast
+from typing import Any, TypeAlias, TypedDict, cast
 
 import networkx as nx
 
@@ -18,7 +18,9 @@ from models.procedure import GATEWAY_KINDS, Procedure
 
 __all__ = [
     "END",
+    "Header",
     "ProcedureGraph",
+    "StepData",
     "adjacency",
     "closure",
     "content_hash",
@@ -27,8 +29,10 @@ __all__ = [
     "from_graph",
     "graph_from_json",
     "graph_to_json",
+    "header",
     "is_gateway",
     "post_dominators",
+    "step",
     "steps_of_kind",
     "submitted_documents",
     "tasks",
@@ -40,6 +44,48 @@ ProcedureGraph: TypeAlias = "nx.DiGraph[str]"
 
 END = "\x00end"
 """The virtual node after every end step, for post-dominators."""
+
+
+class Header(TypedDict):
+    """The procedure's header in ``G.graph["header"]``, read through `header`."""
+
+    code: str
+    name: str
+    level: str
+    field: str
+    agency: str
+    statutory_days: float
+    annual_volume: int
+    fees_vnd: dict[str, int]
+    essential: int | None
+    legal_basis: list[str]
+    online_allowed: bool
+
+
+class StepData(TypedDict):
+    """A step's attributes on its node, read through `step`."""
+
+    name: str
+    actor: str
+    kind: str
+    channel: str
+    hours: float
+    documents: list[str]
+    uses: list[str]
+    produces: list[str]
+    mandatory: bool
+    legal_basis: str | None
+
+
+def header(G: ProcedureGraph) -> Header:
+    """The header of procedure graph `G`, typed."""
+    return cast(Header, G.graph["header"])
+
+
+def step(G: ProcedureGraph, node: str) -> StepData:
+    """The attributes of step `node` of `G`, typed."""
+    return cast(StepData, G.nodes[node])
+
 
 _HEADER_FIELDS = (
     "code",

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 import networkx as nx
 from pydantic import BaseModel
 
+from models.errors import LoopWithoutExit
 from models.graph import (
     ProcedureGraph,
     adjacency,
@@ -299,7 +300,7 @@ def _solve_loop(
     for col in range(size):
         pivot = max(range(col, size), key=lambda r: abs(rows[r][col]))
         if abs(rows[pivot][col]) < 1e-12:
-            raise ValueError("a loop never exits: give its way out a probability above 0")
+            raise LoopWithoutExit()
         rows[col], rows[pivot] = rows[pivot], rows[col]
         for r in range(size):
             if r != col and rows[r][col] != 0.0:

@@ -1,10 +1,20 @@
-"""The words of the report, in Vietnamese (the officials' language) and English."""
+"""The words and the number formats of every publication (review site, report, Prefect
+UI pages), in Vietnamese (the officials' language) and English: one module, so that
+they cannot drift apart."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-__all__ = ["COLUMNS", "LABELS", "Lang"]
+__all__ = [
+    "COLUMNS",
+    "LABELS",
+    "METRIC_KEYS",
+    "READINESS_KEYS",
+    "Lang",
+    "figure",
+    "number",
+]
 
 Lang = Literal["vi", "en"]
 
@@ -106,3 +116,38 @@ LABELS: dict[Lang, dict[str, str]] = {
         "other_language": "Tiếng Việt",
     },
 }
+
+METRIC_KEYS = (*COLUMNS, "documents_reused")
+"""The measures a procedure's page shows before → after, in order."""
+READINESS_KEYS = ("full_online", "online_payment", "electronic_result")
+"""The online-readiness indicators, in order."""
+
+
+def number(value: float, lang: Lang, decimals: int = 0) -> str:
+    """A number as the language writes it: 1.234.567,5 in Vietnamese, 1,234,567.5 in English.
+
+    >>> number(1234567.5, "vi", 1), number(1234567.5, "en", 1)
+    ('1.234.567,5', '1,234,567.5')
+    """
+    text = f"{value:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return text
+
+
+def figure(key: str, value: Any, lang: Lang = "vi") -> str:
+    """A measure as every publication shows it: days to two decimals, shares in percent,
+    đồng to the unit, in the language's number format.
+
+    >>> figure("lead_time_days", 1.2912), figure("cost_per_year_vnd", 6384978000)
+    ('1,29', '6.384.978.000')
+    >>> figure("value_added_share", 0.4567, "en")
+    '45.7%'
+    """
+    if key == "lead_time_days":
+        return number(value, lang, 2)
+    if key == "value_added_share":
+        return number(value * 100, lang, 1) + "%"
+    if key.endswith("_vnd"):
+        return number(value, lang)
+    return str(value)

@@ -1,59 +1,66 @@
 """The consolidated review report's content: measures per procedure and totals (pure data).
 
-`tthc/report_files.py` writes it as HTML, XLSX, CSV and Markdown; every
+`publishing/report_files.py` writes it as HTML, XLSX, CSV and Markdown; every
 format shows the same numbers, taken from here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from pydantic import BaseModel
-
+from analysis.result import AnalysisResult
 from diagrams.figures import slug
 from models.costs import CostSettings
-from models.measures import Measures, measures
-from tthc.pipeline import ProcedureAnalysis
+from models.graph import Header
+from models.measures import Measures
+from rules import Change
 
-__all__ = [
-    "TOTALLED",
-    "Change",
-    "ProcedureReport",
-    "Report",
-    "assemble_report",
-    "build_report",
-    "procedure_report",
-]
+__all__ = ["TOTALLED", "ProcedureReport", "Report", "assemble_report", "procedure_report"]
 
 TOTALLED = ("steps", "handoffs", "visits", "documents", "lead_time_days", "cost_per_year_vnd")
 """The measures summed over the selection."""
 
 
-class Change(BaseModel):
-    rule: str
-    steps: list[str]
-    reason: str
-    reason_en: str
+@dataclass(frozen=True)
+class ProcedureReport:
+    """One procedure's row: its header's figures and its analysis."""
 
-
-class ProcedureReport(BaseModel):
-    code: str
-    name: str
-    essential: int | None
+    result: AnalysisResult
     annual_volume: int
     statutory_days: float
-    before: Measures
-    after: Measures
-    changes: list[Change]
+
+    @property
+    def code(self) -> str:
+        return self.result.code
+
+    @property
+    def name(self) -> str:
+        return self.result.name
+
+    @property
+    def essential(self) -> int | None:
+        return self.result.essential
+
+    @property
+    def before(self) -> Measures:
+        return self.result.before
+
+    @property
+    def after(self) -> Measures:
+        return self.result.after
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return self.result.changes
 
     @property
     def page(self) -> str:
         return f"procedures/{slug(self.code)}.html"
 
 
-class Report(BaseModel):
+@dataclass(frozen=True)
+class Report:
     """The report for a selection of procedures, with the assumptions it rests on."""
 
     procedures: list[ProcedureReport]
@@ -68,53 +75,21 @@ class Report(BaseModel):
         return 0.0 if before == 0 else (self.totals["after"][measure] - before) / before * 100
 
 
-def build_report(
-    analyses: Sequence[ProcedureAnalysis],
-    costs: CostSettings,
-    connected: frozenset[str],
-    rules_version: str,
+def procedure_report(header: Header, result: AnalysisResult) -> ProcedureReport:
+    """One procedure's row: its file's header and its analysis."""
+    return ProcedureReport(result, header["annual_volume"], header["statutory_days"])
+
+
+def assemble_report(
+    rows: Sequence[ProcedureReport], costs: CostSettings, rules_version: str
 ) -> Report:
-    """The report over `analyses`, in catalogue order (essential services first)."""
-    rows = [
-        procedure_report(
-            analysis.before.graph["header"],
-            measures(analysis.before, costs, connected),
-            measures(analysis.outcome.after, costs, connected),
-            [asdict(change) for change in analysis.outcome.changes],
-        )
-        for analysis in analyses
-    ]
-    return assemble_report(rows, costs, rules_version)
-
-
-def procedure_report(
-    header: Mapping[str, Any], before: Measures, after: Measures, changes: list[dict[str, Any]]
-) -> ProcedureReport:
-    """One procedure's row: its file's header, its measures and its changes."""
-    return ProcedureReport(
-        code=header["code"],
-        name=header["name"],
-        essential=header["essential"],
-        annual_volume=header["annual_volume"],
-        statutory_days=header["statutory_days"],
-        before=before,
-        after=after,
-        changes=[
-            Change(
-                rule=c["rule"], steps=list(c["steps"]), reason=c["reason"], reason_en=c["reason_en"]
-            )
-            for c in changes
-        ],
-    )
-
-
-def assemble_report(rows: list[ProcedureReport], costs: CostSettings, rules_version: str) -> Report:
     """The rows in catalogue order (essential services first), with their totals."""
-    rows = sorted(rows, key=lambda r: (r.essential is None, r.essential or 0, r.code))
+    ordered = sorted(rows, key=lambda r: (r.essential is None, r.essential or 0, r.code))
     totals = {
         moment: {
-            key: round(sum(getattr(getattr(r, moment), key) for r in rows), 3) for key in TOTALLED
+            key: round(sum(getattr(getattr(r, moment), key) for r in ordered), 3)
+            for key in TOTALLED
         }
         for moment in ("before", "after")
     }
-    return Report(procedures=rows, totals=totals, costs=costs, rules_version=rules_version)
+    return Report(procedures=ordered, totals=totals, costs=costs, rules_version=rules_version)

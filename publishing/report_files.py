@@ -14,13 +14,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from diagrams.figures import DiagramFiles
-from tthc.report import TOTALLED, Report
-from tthc.report_labels import COLUMNS, LABELS, Lang
+from publishing.labels import COLUMNS, LABELS, Lang, number
+from publishing.report import TOTALLED, Report
 
-__all__ = ["ReportFiles", "number", "publish_report", "table_rows", "write_report"]
+__all__ = ["ReportFiles", "publish_report", "table_rows", "write_report"]
 
 _environment = Environment(
-    loader=PackageLoader("tthc", "templates"),
+    loader=PackageLoader("publishing", "templates"),
     autoescape=select_autoescape(["html.j2"], default=False),
     keep_trailing_newline=True,
 )
@@ -36,14 +36,6 @@ class ReportFiles:
     xlsx: Path
     csv: Path
     markdown: Path
-
-
-def number(value: float, lang: Lang, decimals: int = 0) -> str:
-    """A number as the language writes it: 1.234.567,5 in Vietnamese, 1,234,567.5 in English."""
-    text = f"{value:,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text
 
 
 def _flag(value: bool | None, lang: Lang) -> str:

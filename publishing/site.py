@@ -5,58 +5,24 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from diagrams.figures import DiagramFiles, diagram_files, slug, write_diagrams
+from analysis.result import AnalysisResult
+from diagrams.figures import DiagramFiles, slug
 from models.measures import Measures
-from models.store import Analysis, ProcedureRecord
-from tthc.pipeline import AnalysisRecord, ProcedureAnalysis
-from tthc.report import TOTALLED
+from publishing.labels import LABELS, METRIC_KEYS, READINESS_KEYS, figure
+from publishing.report import TOTALLED
+from rules import Change
+from rules.engine import Refusal
 
-__all__ = [
-    "METRIC_LABELS",
-    "READINESS_LABELS",
-    "SiteEntry",
-    "figure",
-    "site_entry",
-    "stored_entry",
-    "write_site",
-]
+__all__ = ["METRIC_LABELS", "READINESS_LABELS", "SiteEntry", "write_site"]
 
-METRIC_LABELS = (
-    ("steps", "Số bước"),
-    ("handoffs", "Số lần chuyển giao"),
-    ("visits", "Số lượt đến cơ quan"),
-    ("documents", "Số thành phần hồ sơ"),
-    ("lead_time_days", "Thời gian dự kiến (ngày làm việc)"),
-    ("cost_per_dossier_vnd", "Chi phí tuân thủ mỗi hồ sơ (đồng)"),
-    ("cost_per_year_vnd", "Chi phí tuân thủ mỗi năm (đồng)"),
-    ("value_added_share", "Tỷ lệ thời gian tạo giá trị"),
-    ("documents_reused", "Giấy tờ khai thác từ CSDL"),
-)
-READINESS_LABELS = (
-    ("full_online", "Toàn trình trực tuyến"),
-    ("online_payment", "Thanh toán trực tuyến"),
-    ("electronic_result", "Trả kết quả điện tử"),
-)
-
-
-def figure(key: str, value: Any) -> str:
-    """A measure as the site and the Prefect UI show it: days to two decimals, shares in
-    percent, đồng with dots between thousands."""
-    if key == "lead_time_days":
-        return f"{value:.2f}"
-    if key == "value_added_share":
-        return f"{value:.1%}"
-    if key.endswith("_vnd"):
-        return f"{value:,}".replace(",", ".")
-    return str(value)
-
+METRIC_LABELS = tuple((key, LABELS["vi"][key]) for key in METRIC_KEYS)
+READINESS_LABELS = tuple((key, LABELS["vi"][key]) for key in READINESS_KEYS)
 
 _environment = Environment(
-    loader=PackageLoader("diagrams", "templates"),
+    loader=PackageLoader("publishing", "templates"),
     autoescape=select_autoescape(["html", "j2"]),
     keep_trailing_newline=True,
 )
@@ -65,51 +31,42 @@ _environment.globals["figure"] = figure
 
 @dataclass(frozen=True)
 class SiteEntry:
-    """What the site shows of one analysed procedure."""
+    """What the site shows of one analysed procedure: its result and its diagrams."""
 
-    code: str
-    name: str
-    essential: int | None
-    before: Measures
-    after: Measures
-    changes: list[dict[str, Any]]
-    refused: list[dict[str, Any]]
+    result: AnalysisResult
     diagrams: DiagramFiles
+
+    @property
+    def code(self) -> str:
+        return self.result.code
+
+    @property
+    def name(self) -> str:
+        return self.result.name
+
+    @property
+    def essential(self) -> int | None:
+        return self.result.essential
+
+    @property
+    def before(self) -> Measures:
+        return self.result.before
+
+    @property
+    def after(self) -> Measures:
+        return self.result.after
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return self.result.changes
+
+    @property
+    def refused(self) -> tuple[Refusal, ...]:
+        return self.result.refused
 
     @property
     def page(self) -> str:
         return f"procedures/{slug(self.code)}.html"
-
-
-def site_entry(
-    out_dir: Path | None, analysis: ProcedureAnalysis, record: AnalysisRecord
-) -> SiteEntry:
-    """What the site shows of `analysis`: its record's measures and changes, and its
-    diagrams, rendered under `out_dir` unless it is None."""
-    return SiteEntry(
-        code=analysis.code,
-        name=analysis.name,
-        essential=analysis.before.graph["header"]["essential"],
-        before=record.before,
-        after=record.after,
-        changes=record.changes,
-        refused=record.refused,
-        diagrams=(write_diagrams(out_dir, analysis) if out_dir else diagram_files(analysis.code)),
-    )
-
-
-def stored_entry(record: ProcedureRecord, analysis: Analysis) -> SiteEntry:
-    """What the site shows of a procedure, from its stored analysis (no graph read)."""
-    return SiteEntry(
-        code=record.code,
-        name=record.name,
-        essential=record.essential,
-        before=Measures.model_validate(analysis.metrics_before),
-        after=Measures.model_validate(analysis.metrics_after),
-        changes=analysis.changes,
-        refused=analysis.refused,
-        diagrams=diagram_files(record.code),
-    )
 
 
 def _totals(entries: Sequence[SiteEntry]) -> dict[str, dict[str, float]]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from models.graph import ProcedureGraph, submitted_documents
 from rules.base import Effect, Proposal, Rule, RuleContext
+from rules.edits import DropDocument
 
-__all__ = ["DocumentHeldBySource", "reuse_document"]
+__all__ = ["DocumentHeldBySource"]
 
 
 class DocumentHeldBySource(Rule):
@@ -38,20 +37,13 @@ class DocumentHeldBySource(Rule):
                 continue
             steps = tuple(n for n, docs in G.nodes(data="documents") if doc_id in docs)
             source_name = context.source_name(source)
-            change = self.change(
+            proposal = self.change(
                 steps,
                 f"«{doc['name']}» có trong {source_name}",
                 f"“{doc['name']}” is in {source_name}",
                 documents=(doc_id,),
                 effect=Effect(documents=1),
+                edits=(DropDocument(doc_id, source),),
             )
-            proposals.append(Proposal(change, partial(reuse_document, document=doc_id)))
+            proposals.append(proposal)
         return proposals
-
-
-def reuse_document(G: ProcedureGraph, document: str) -> None:
-    """Make `G` ask no step's applicant for `document`."""
-    for node in G:
-        docs: list[str] = G.nodes[node]["documents"]
-        if document in docs:
-            docs.remove(document)

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.graph import ProcedureGraph, submitted_documents
-from models.procedure import ActorKind, Channel, StepKind
+from models.procedure import StepKind
 from rules.base import Effect, Proposal, Rule, RuleContext
+from rules.edits import Automate
 from rules.structure import reads_only_sourced_data
 
-__all__ = ["SYSTEM_ACTOR", "AutomaticLookup", "automate_lookup"]
+__all__ = ["AutomaticLookup"]
 
-SYSTEM_ACTOR = {"name": "Hệ thống thông tin giải quyết TTHC", "kind": ActorKind.system.value}
 _CHECKS = frozenset({StepKind.verify, StepKind.check})
 
 
@@ -56,32 +54,19 @@ class AutomaticLookup(Rule):
             ):
                 continue
             sources = sorted({context.source_name(documents[doc]["held_by"]) for doc in uses})
-            change = self.change(
+            lookup = Automate(
+                node,
+                hours=self.params.lookup_hours,
+                old_name=attrs["name"],
+                new_name=f"Tra cứu tự động: {attrs['name']}",
+            )
+            proposal = self.change(
                 (node,),
                 f"«{attrs['name']}»: {', '.join(sources)}",
                 f"“{attrs['name']}”: {', '.join(sources)}",
                 documents=tuple(uses),
                 effect=Effect(hours=attrs["hours"] - self.params.lookup_hours),
+                edits=(lookup,),
             )
-            lookup = partial(automate_lookup, node=node, hours=self.params.lookup_hours)
-            proposals.append(Proposal(change, lookup))
+            proposals.append(proposal)
         return proposals
-
-
-def automate_lookup(G: ProcedureGraph, node: str, hours: float) -> None:
-    """Make the system do step `node` of `G` at once, as a look-up."""
-    actors = G.graph["actors"]
-    system = next((a for a, attrs in actors.items() if attrs["kind"] == ActorKind.system), None)
-    if system is None:
-        system = "system"
-        while system in actors:
-            system += "_"
-        actors[system] = dict(SYSTEM_ACTOR)
-    attrs = G.nodes[node]
-    attrs.update(
-        actor=system,
-        kind=StepKind.verify.value,
-        channel=Channel.internal.value,
-        hours=min(hours, attrs["hours"]),
-        name=f"Tra cứu tự động: {attrs['name']}",
-    )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from models.graph import ProcedureGraph, submitted_documents
 from models.procedure import StepKind
 from rules.base import Proposal, Rule, RuleContext
-from rules.structure import reads_only_sourced_data, removable_check, remove_check
+from rules.edits import RemoveCheck
+from rules.structure import reads_only_sourced_data, removable_check
 
 __all__ = ["NothingLeftToCheck"]
 
@@ -49,5 +48,5 @@ class NothingLeftToCheck(Rule):
                 or not removable_check(G, node)
             ):
                 continue
-            proposals.append(Proposal(self.removal(G, node), partial(remove_check, node=node)))
+            proposals.append(self.removal(G, node, RemoveCheck(node)))
         return proposals

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from models.graph import ProcedureGraph
 from rules.base import Proposal, Rule, RuleContext
-from rules.structure import decisions_with_dead_branches, drop_dead_branches, never_run, saving
+from rules.edits import DropBranches
+from rules.structure import decisions_with_dead_branches, never_run, saving
 
 __all__ = ["NeverRunSteps"]
 
@@ -35,11 +34,12 @@ class NeverRunSteps(Rule):
             if live < 2:
                 continue
             names = ", ".join(f"«{G.nodes[v]['name']}»" for v in dead)
-            change = self.change(
+            proposal = self.change(
                 (node, *dead),
                 names,
                 names.replace("«", "“").replace("»", "”"),
                 effect=saving(G, never_run(G, node)),
+                edits=(DropBranches(node),),
             )
-            proposals.append(Proposal(change, partial(drop_dead_branches, decision=node)))
+            proposals.append(proposal)
         return proposals

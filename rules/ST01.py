@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from models.graph import ProcedureGraph
 from models.procedure import StepKind
 from rules.base import Proposal, Rule, RuleContext
-from rules.structure import remove_step
+from rules.edits import RemoveStep
 
 __all__ = ["PassThroughTransfer"]
 
@@ -42,7 +40,7 @@ class PassThroughTransfer(Rule):
         for node, attrs in G.nodes(data=True):
             if not _is_pass_through(G, node, attrs):
                 continue
-            proposals.append(Proposal(self.removal(G, node), partial(remove_step, node=node)))
+            proposals.append(self.removal(G, node, RemoveStep(node)))
         return proposals
 
 

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from models.graph import ProcedureGraph, is_gateway
-from models.procedure import Channel, StepKind
 from rules.base import Effect, Proposal, Rule, RuleContext
+from rules.edits import MergeSteps
 
-__all__ = ["SameActorMerge", "merge_steps"]
-
-# When two steps merge, the merged step takes the weightier kind.
-_KIND_WEIGHT = [
-    StepKind.sign, StepKind.approve, StepKind.issue, StepKind.appraise, StepKind.verify,
-    StepKind.check, StepKind.submit, StepKind.pay, StepKind.return_, StepKind.receive,
-    StepKind.notify, StepKind.transfer, StepKind.wait,
-]  # fmt: skip
-_CHANNEL_WEIGHT = [Channel.in_person, Channel.post, Channel.online, Channel.internal]
+__all__ = ["SameActorMerge"]
 
 
 class SameActorMerge(Rule):
@@ -43,8 +33,10 @@ class SameActorMerge(Rule):
             if not _mergeable(G, first, second):
                 continue
             names = f"«{G.nodes[first]['name']}» + «{G.nodes[second]['name']}»"
-            change = self.change((first, second), names, effect=Effect(steps=1))
-            proposals.append(Proposal(change, partial(merge_steps, first=first, second=second)))
+            edit = MergeSteps(step=second, into=first)
+            proposals.append(
+                self.change((first, second), names, effect=Effect(steps=1), edits=(edit,))
+            )
         return proposals
 
 
@@ -60,22 +52,3 @@ def _mergeable(G: ProcedureGraph, first: str, second: str) -> bool:
         and not a["mandatory"]
         and not b["mandatory"]
     )
-
-
-def merge_steps(G: ProcedureGraph, first: str, second: str) -> None:
-    """Merge step `second` of `G` into `first`, which keeps its id."""
-    a, b = G.nodes[first], G.nodes[second]
-    kinds = sorted((StepKind(a["kind"]), StepKind(b["kind"])), key=_KIND_WEIGHT.index)
-    channels = sorted((Channel(a["channel"]), Channel(b["channel"])), key=_CHANNEL_WEIGHT.index)
-    a.update(
-        name=f"{a['name']}; {b['name']}",
-        kind=kinds[0].value,
-        channel=channels[0].value,
-        hours=a["hours"] + b["hours"],
-        documents=a["documents"] + [d for d in b["documents"] if d not in a["documents"]],
-        uses=a["uses"] + [d for d in b["uses"] if d not in a["uses"]],
-        produces=a["produces"] + [d for d in b["produces"] if d not in a["produces"]],
-    )
-    after = [(v, attrs) for _, v, attrs in G.out_edges(second, data=True)]
-    G.remove_node(second)
-    G.add_edges_from((first, v, attrs) for v, attrs in after)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from pydantic import BaseModel, ConfigDict
 
 from models.graph import ProcedureGraph
 from models.procedure import StepKind
 from rules.base import Effect, Proposal, Rule, RuleContext
-from rules.structure import between, dominates, removable_check, remove_check, supplies
+from rules.edits import RemoveCheck
+from rules.structure import between, dominates, removable_check, supplies
 
 __all__ = ["DuplicateCheck"]
 
@@ -51,8 +50,14 @@ class DuplicateCheck(Rule):
             if first is not None:
                 names = f"«{G.nodes[second]['name']}» lặp lại «{G.nodes[first]['name']}»"
                 names_en = f"“{G.nodes[second]['name']}” repeats “{G.nodes[first]['name']}”"
-                change = self.change((second, first), names, names_en, effect=_saving(G, second))
-                proposals.append(Proposal(change, partial(remove_check, node=second)))
+                proposal = self.change(
+                    (second, first),
+                    names,
+                    names_en,
+                    effect=_saving(G, second),
+                    edits=(RemoveCheck(second),),
+                )
+                proposals.append(proposal)
         return proposals
 
 

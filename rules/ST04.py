@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from models.graph import ProcedureGraph
 from models.procedure import StepKind
-from rules.base import Proposal, Rule, RuleContext
-from rules.structure import remove_step
+from rules.base import Proposal, Rule, RuleContext, removal_effect
+from rules.edits import RemoveStep
 
 __all__ = ["SuccessiveApprovals"]
 
@@ -60,13 +59,14 @@ class SuccessiveApprovals(Rule):
                 if node in kept or G.nodes[node]["produces"]:
                     continue
                 name = G.nodes[node]["name"]
-                change = self.change(
+                proposal = self.change(
                     (node, kept[-1]),
                     f"«{name}»; giữ «{keeper}»",
                     f"“{name}”; “{keeper}” stays",
-                    effect=self.removal(G, node).effect,
+                    effect=removal_effect(G, node),
+                    edits=(RemoveStep(node),),
                 )
-                proposals.append(Proposal(change, partial(remove_step, node=node)))
+                proposals.append(proposal)
         return proposals
 
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import itertools
-from functools import partial
-
 from pydantic import BaseModel, ConfigDict
 
 from models.graph import ProcedureGraph, copy_graph
 from models.metrics import handoffs, is_person_task
-from models.procedure import Channel, StepKind
+from models.procedure import StepKind
 from rules.base import Effect, Proposal, Rule, RuleContext
+from rules.edits import RunInParallel
 from rules.structure import supplies
 
-__all__ = ["ParallelIndependentSteps", "run_in_parallel"]
+__all__ = ["ParallelIndependentSteps"]
 
 
 class ParallelIndependentSteps(Rule):
@@ -56,13 +54,14 @@ class ParallelIndependentSteps(Rule):
                 continue
             hours = [G.nodes[n]["hours"] for n in run]
             names = " ‖ ".join(f"«{G.nodes[n]['name']}»" for n in run)
-            change = self.change(
+            proposal = self.change(
                 tuple(run),
                 names,
                 names.replace("«", "“").replace("»", "”"),
                 effect=Effect(hours=sum(hours) - max(hours)),
+                edits=(RunInParallel(tuple(run)),),
             )
-            proposals.append(Proposal(change, partial(run_in_parallel, run=tuple(run))))
+            proposals.append(proposal)
         return proposals
 
     def _eligible(self, G: ProcedureGraph, node: str) -> bool:
@@ -102,39 +101,5 @@ def _worth_it(G: ProcedureGraph, run: list[str]) -> bool:
     if sum(hours) <= max(hours):
         return False
     H = copy_graph(G)
-    run_in_parallel(H, tuple(run))
+    RunInParallel(tuple(run)).apply(H)
     return handoffs(H) <= handoffs(G)
-
-
-def run_in_parallel(G: ProcedureGraph, run: tuple[str, ...]) -> None:
-    """Make the steps of `run` (a chain in `G`) run between a new split and join."""
-    first, last = run[0], run[-1]
-    split, join = _new_id(G, f"{first}_split"), _new_id(G, f"{first}_join")
-    gateway = {
-        "actor": G.nodes[first]["actor"],
-        "channel": Channel.internal.value,
-        "hours": 0.0,
-        "documents": [],
-        "uses": [],
-        "produces": [],
-        "mandatory": False,
-        "legal_basis": None,
-    }
-    G.add_node(split, name="Thực hiện song song", kind=StepKind.parallel.value, **gateway)
-    G.add_node(join, name="Hoàn tất các bước song song", kind=StepKind.join_.value, **gateway)
-    incoming = [(u, dict(a)) for u, _, a in G.in_edges(first, data=True)]
-    outgoing = [(v, dict(a)) for _, v, a in G.out_edges(last, data=True)]
-    G.remove_edges_from(list(itertools.pairwise(run)))
-    G.remove_edges_from([(u, first) for u, _ in incoming] + [(last, v) for v, _ in outgoing])
-    G.add_edges_from((u, split, a) for u, a in incoming)
-    G.add_edges_from((join, v, a) for v, a in outgoing)
-    for step in run:
-        G.add_edge(split, step, when=None, probability=None)
-        G.add_edge(step, join, when=None, probability=None)
-
-
-def _new_id(G: ProcedureGraph, wanted: str) -> str:
-    node = wanted
-    while node in G:
-        node += "_"
-    return node

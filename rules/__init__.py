@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, Literal
 
+from models.errors import UnknownRule
 from rules.base import Change, Effect, Proposal, Rule, RuleContext
 from rules.CH01 import OnlineSubmission
 from rules.CH02 import OnlinePayment
@@ -27,6 +28,7 @@ __all__ = [
     "Effect",
     "Proposal",
     "Rule",
+    "RuleCode",
     "RuleContext",
     "get_rules",
 ]
@@ -52,6 +54,18 @@ CATALOGUE: tuple[type[Rule], ...] = (
 )
 """Every rule, in the order the engine asks them."""
 
+RuleCode = Literal[
+    "FL02", "FL01", "ST01", "DO01", "DO03", "DO02", "ST03", "ST04", "CH01", "CH02", "CH03",
+    "ST02", "ST05",
+]  # fmt: skip
+"""A rule of the catalogue, as a type (the Prefect forms' dropdown); the same codes in the
+same order as `CATALOGUE`:
+
+>>> from typing import get_args
+>>> list(get_args(RuleCode)) == [rule.code for rule in CATALOGUE]
+True
+"""
+
 
 def get_rules(
     select: Collection[str] | None = None,
@@ -71,7 +85,7 @@ def get_rules(
     known = ", ".join(sorted(codes | {g for rule in CATALOGUE for g in rule.groups}))
     unknown = (set(select or ()) | set(params)) - codes - {g for r in CATALOGUE for g in r.groups}
     if unknown:
-        raise ValueError(f"unknown rule or group {sorted(unknown)}: use one of {known}")
+        raise UnknownRule(f"unknown rule or group {sorted(unknown)}: use one of {known}")
     chosen = [
         rule
         for rule in CATALOGUE

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from models.errors import InvalidRuleParameter
 from models.graph import ProcedureGraph
 
-__all__ = ["Change", "Effect", "NoParams", "Proposal", "Rule", "RuleContext"]
+if TYPE_CHECKING:
+    from rules.edits import Edit
+
+__all__ = ["Change", "Effect", "NoParams", "Proposal", "Rule", "RuleContext", "removal_effect"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,12 @@ class Effect:
     hours: float = 0.0
 
 
+def removal_effect(G: ProcedureGraph, node: str) -> Effect:
+    """The estimated effect of removing step `node` of `G` alone."""
+    attrs = G.nodes[node]
+    return Effect(steps=1, hours=attrs["hours"], documents=len(attrs["documents"]))
+
+
 @dataclass(frozen=True)
 class Change:
     """A change applied to a procedure, traceable to its rule."""
@@ -54,19 +63,24 @@ class Change:
     added_steps: tuple[str, ...] = ()
     """Steps the change created (a parallel split and join); set by the engine."""
     effect: Effect = field(default_factory=Effect)
+    edits: tuple[Edit, ...] = ()
+    """What the change does to the graph, as data: the engine applies these."""
+
+    @property
+    def key(self) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+        """What identifies a proposal across passes: its rule, steps and documents."""
+        return (self.rule, self.steps, self.documents)
 
 
 @dataclass(frozen=True)
 class Proposal:
-    """A change a rule proposes, with the function that makes it."""
+    """A change a rule proposes, its edits included; the engine decides and applies."""
 
     change: Change
-    apply: Callable[[ProcedureGraph], None] = field(compare=False)
-    """Make the change in the graph given: the engine passes its own working copy."""
 
     @property
     def key(self) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-        return (self.change.rule, self.change.steps, self.change.documents)
+        return self.change.key
 
 
 class NoParams(BaseModel):
@@ -102,7 +116,7 @@ class Rule:
             first = error.errors()[0]
             where = ".".join(str(part) for part in first["loc"])
             fields = ", ".join(self.Params.model_fields) or "none"
-            raise ValueError(
+            raise InvalidRuleParameter(
                 f"rule {self.code}, parameter '{where}': {first['msg']}; "
                 f"its parameters are: {fields} (see docs/rules.md)"
             ) from None
@@ -124,26 +138,33 @@ class Rule:
         *,
         documents: tuple[str, ...] = (),
         effect: Effect | None = None,
-    ) -> Change:
-        """A change by this rule; its reasons end with `detail` (and `detail_en` in English)."""
-        return Change(
-            rule=self.code,
-            steps=steps,
-            reason=f"{self.reason} ({detail}).",
-            reason_en=f"{self.reason_en} ({detail if detail_en is None else detail_en}).",
-            documents=documents,
-            effect=effect or Effect(),
+        edits: tuple[Edit, ...],
+    ) -> Proposal:
+        """A change by this rule making `edits`; its reasons end with `detail` (and
+        `detail_en` in English)."""
+        return Proposal(
+            Change(
+                rule=self.code,
+                steps=steps,
+                reason=f"{self.reason} ({detail}).",
+                reason_en=f"{self.reason_en} ({detail if detail_en is None else detail_en}).",
+                documents=documents,
+                effect=effect or Effect(),
+                edits=edits,
+            )
         )
 
-    def step_change(self, node: str, name: str, effect: Effect | None = None) -> Change:
+    def step_change(
+        self, node: str, name: str, effect: Effect | None, edits: tuple[Edit, ...]
+    ) -> Proposal:
         """A change of step `node`, its reasons naming the step."""
-        return self.change((node,), f"«{name}»", f"“{name}”", effect=effect)
+        return self.change((node,), f"«{name}»", f"“{name}”", effect=effect, edits=edits)
 
-    def removal(self, G: ProcedureGraph, node: str) -> Change:
-        """The change that removes step `node` of `G`, its effect estimated."""
-        attrs = G.nodes[node]
-        effect = Effect(steps=1, hours=attrs["hours"], documents=len(attrs["documents"]))
-        return self.change((node,), f"«{attrs['name']}»", f"“{attrs['name']}”", effect=effect)
+    def removal(self, G: ProcedureGraph, node: str, edit: Edit) -> Proposal:
+        """The change that removes step `node` of `G` by `edit`, its effect estimated."""
+        name = G.nodes[node]["name"]
+        effect = removal_effect(G, node)
+        return self.change((node,), f"«{name}»", f"“{name}”", effect=effect, edits=(edit,))
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         """Return the changes this rule proposes on `G`, without changing it."""

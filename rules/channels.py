@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 
 from models.graph import ProcedureGraph
 from models.metrics import is_visit
 from models.procedure import Channel, StepKind
 from rules.base import Effect, Proposal, Rule
+from rules.edits import SwitchChannel
 
-__all__ = ["ChannelRule", "move_to_channel"]
-
-
-def move_to_channel(G: ProcedureGraph, node: str, channel: Channel) -> None:
-    """Make step `node` of `G` done through `channel`."""
-    G.nodes[node]["channel"] = channel.value
+__all__ = ["ChannelRule"]
 
 
 class ChannelRule(Rule):
@@ -32,5 +27,5 @@ class ChannelRule(Rule):
             ):
                 continue
             effect = Effect(visits=int(is_visit(G, node)))
-            change = self.step_change(node, attrs["name"], effect)
-            yield Proposal(change, partial(move_to_channel, node=node, channel=channel))
+            edit = SwitchChannel(node, Channel(attrs["channel"]), channel)
+            yield self.step_change(node, attrs["name"], effect, (edit,))

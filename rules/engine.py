@@ -22,6 +22,18 @@ class Refusal:
     change: Change
     guardrail: str
 
+    @property
+    def rule(self) -> str:
+        return self.change.rule
+
+    @property
+    def reason(self) -> str:
+        return self.change.reason
+
+    @property
+    def reason_en(self) -> str:
+        return self.change.reason_en
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -72,13 +84,15 @@ def _next(
 
 
 def _applied(proposal: Proposal, work: ProcedureGraph) -> Change:
-    """Make `proposal` in `work`; return its change with the steps it removed and added."""
-    before = list(work)
-    known = set(before)
-    proposal.apply(work)
-    removed = tuple(node for node in before if node not in work)
-    added = tuple(node for node in work if node not in known)
-    return replace(proposal.change, removed_steps=removed, added_steps=added)
+    """Make the edits of `proposal` in `work`; return its change with the steps they
+    removed and added."""
+    removed: list[str] = []
+    added: list[str] = []
+    for edit in proposal.change.edits:
+        realised = edit.apply(work)
+        removed += realised.removed
+        added += realised.added
+    return replace(proposal.change, removed_steps=tuple(removed), added_steps=tuple(added))
 
 
 def _together(

@@ -6,18 +6,21 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, settings
-from playwright.sync_api import Browser, sync_playwright
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
-from models.files import load_data_sources
+from inputs.registry import load_data_sources
+from inputs.settings import PROJECT_ROOT
 from models.procedure import DataSource
-from models.store import make_engine
-from tthc.settings import PROJECT_ROOT
+from store.engine import make_engine
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 CATALOG = PROJECT_ROOT / "catalog"
 CHROMIUM = "/usr/bin/chromium"
@@ -27,7 +30,8 @@ settings.register_profile(
     "ci", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", max_examples=200, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+"""A bare `pytest` runs the quick profile; `make test` (and so CI) the thorough one."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -123,6 +127,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     for _ in range(2):  # before and after the test
         engine = make_engine(url)
         SQLModel.metadata.drop_all(engine)
+        with engine.begin() as connection:  # so that the next engine builds the schema anew
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         engine.dispose()
         if _ == 0:
             yield url
@@ -130,7 +136,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Headless Chromium for the browser tests of a module."""
+    """Headless Chromium for the browser tests of a module (Playwright is imported here,
+    so that the other tests run without it)."""
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser

@@ -7,7 +7,7 @@ import random
 from hypothesis import strategies as st
 
 from models.graph import ProcedureGraph, to_graph
-from models.synthetic import random_procedure
+from tests.synthetic import random_procedure
 
 __all__ = ["procedure_graphs"]
 

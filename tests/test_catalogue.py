@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from models.files import find_procedure_files, load_procedures
+from analysis.result import analyze, rule_context
+from inputs.files import find_procedure_files, load_procedures
 from models.graph import to_graph
 from models.procedure import DataSource, Procedure
 from models.validation import validate_graph
 from rules import get_rules
 from tests.conftest import CATALOG
-from tthc.pipeline import analyze, rule_context
 
 
 @pytest.fixture(scope="module")

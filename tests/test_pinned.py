@@ -43,13 +43,11 @@ def test_analyze_json_is_pinned(path: Path) -> None:
 @pytest.mark.dot
 def test_report_and_diagrams_are_pinned(tmp_path: Path) -> None:
     for lang in ("vi", "en"):
-        result = CliRunner().invoke(app, ["report", "--all", "--lang", lang, "--out", str(tmp_path)])
+        result = CliRunner().invoke(
+            app, ["report", "--all", "--lang", lang, "--out", str(tmp_path)]
+        )
         assert result.exit_code == 0, result.output
-    written = sorted(
-        p
-        for p in tmp_path.rglob("*")
-        if p.suffix in (".dot", ".csv", ".md", ".html")
-    )
+    written = sorted(p for p in tmp_path.rglob("*") if p.suffix in (".dot", ".csv", ".md", ".html"))
     assert len(written) > 100
     for path in written:
         _check(path.read_text(encoding="utf-8"), PINNED / "outputs" / path.relative_to(tmp_path))

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from models.graph import ProcedureGraph, tasks, to_graph
 from models.metrics import measure
 from models.procedure import ActorKind, Channel, DataSource, Procedure, StepKind
-from models.synthetic import SYNTHETIC_SOURCES, random_catalogue, random_procedure
 from models.validation import validate_graph
 from tests.strategies import procedure_graphs
+from tests.synthetic import SYNTHETIC_SOURCES, random_catalogue, random_procedure
 
 Feature = Callable[[Procedure, dict[str, DataSource]], bool]
 

@@ -10,25 +10,27 @@ from typing import Annotated, Any, cast
 
 import typer
 import yaml
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from analysis.result import ProcedureAnalysis, analyze
+from analysis.whatif import what_if
 from diagrams.figures import write_diagrams
-from models.costs import load_cost_settings
-from models.errors import InvalidProcedure, TthcError
-from models.files import find_procedure_files, load_data_sources, load_procedures
+from inputs.files import find_procedure_files, load_procedures
+from inputs.registry import load_data_sources, load_inputs
+from inputs.settings import PROJECT_ROOT, get_settings
+from models.errors import InvalidInput, TthcError
 from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
-from models.store import ProcedureRecord, latest_version, make_engine
+from publishing.labels import Lang
+from publishing.report import assemble_report, procedure_report
+from publishing.report_files import publish_report
 from rules import RULES_VERSION, get_rules
 from rules.catalogue import catalogue_markdown
-from tthc.pipeline import ProcedureAnalysis, analyze, import_procedures, rule_context
-from tthc.report import build_report
-from tthc.report_files import publish_report
-from tthc.report_labels import Lang
+from store.engine import make_engine
+from store.queries import import_procedures, procedures, versions_of
+from store.tables import ProcedureVersion
 from tthc.serve import Stack, start
 from tthc.serve import stop as stop_stack
-from tthc.settings import PROJECT_ROOT, get_settings
-from tthc.whatif import what_if
 
 app = typer.Typer(
     help="Re-engineer Vietnamese administrative procedures (TTHC).", no_args_is_help=True
@@ -43,7 +45,7 @@ Params = Annotated[
     typer.Option(
         "--param",
         help="A rule parameter, CODE.name=value, the value read as YAML (repeatable); "
-        "see docs/rules.md.",
+        "see docs/rules.md for each rule's parameters.",
     ),
 ]
 
@@ -63,7 +65,7 @@ def _load_valid(paths: list[Path]) -> dict[Path, Procedure]:
     try:
         sources = load_data_sources(get_settings().data_sources_file)
         return load_procedures(find_procedure_files(paths), sources)
-    except InvalidProcedure as error:
+    except InvalidInput as error:
         raise _fail(error) from error
 
 
@@ -89,10 +91,7 @@ def import_(paths: Paths) -> None:
 def list_() -> None:
     """List the stored procedures with their latest as-is version."""
     with Session(make_engine(get_settings().database_url)) as session:
-        records = session.exec(select(ProcedureRecord).order_by(ProcedureRecord.code)).all()
-        for record in records:
-            assert record.id is not None
-            version = latest_version(session, record.id)
+        for record, version in procedures(session):
             number = version.id if version else "-"
             typer.echo(f"{record.code}\t{record.level}\tversion {number}\t{record.name}")
 
@@ -105,7 +104,8 @@ def _rule_params(items: list[str] | None) -> dict[str, dict[str, Any]]:
         code, dot, name = key.partition(".")
         if not (equals and dot and code and name):
             raise typer.BadParameter(
-                f"'{item}': write CODE.name=value, e.g. ST05.include_mandatory=true",
+                f"'{item}': write CODE.name=value, a rule's code and one of its parameters "
+                "(docs/rules.md)",
                 param_hint="--param",
             )
         params.setdefault(code, {})[name] = yaml.safe_load(value)
@@ -116,23 +116,22 @@ def _analysis_of(
     target: str, rules: list[str] | None, params: list[str] | None = None
 ) -> ProcedureAnalysis:
     settings = get_settings()
-    sources = load_data_sources(settings.data_sources_file)
+    inputs = load_inputs(settings)
     path = Path(target)
     if path.is_file():
         (procedure,) = _load_valid([path]).values()
         G = to_graph(procedure)
     else:
         with Session(make_engine(settings.database_url)) as session:
-            record = session.exec(select(ProcedureRecord).where(ProcedureRecord.code == target))
-            found = record.first()
-            version = latest_version(session, found.id) if found and found.id else None
+            found = versions_of(session, [target]).get(target)
+            version = session.get(ProcedureVersion, found) if found else None
             if version is None:
                 raise typer.BadParameter(
                     f"'{target}' is neither a file nor a stored procedure code "
                     "(see `tthc list`, or `tthc import` it first)"
                 )
             G = graph_from_json(version.graph)
-    return analyze(G, get_rules(rules, _rule_params(params)), rule_context(sources))
+    return analyze(G, get_rules(rules, _rule_params(params)), inputs.context)
 
 
 @app.command("analyze")
@@ -147,8 +146,8 @@ def analyze_(
     try:
         analysis = _analysis_of(target, rules, params)
         files = write_diagrams(out, analysis) if out else None
-    except (TthcError, ValueError) as error:
-        raise _fail(TthcError(str(error))) from error
+    except TthcError as error:
+        raise _fail(error) from error
     summary = analysis.summary()
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -196,8 +195,8 @@ def whatif(
     settings = get_settings()
     procedures = _load_valid(paths or [settings.catalog_dir])
     try:
-        sources = load_data_sources(settings.data_sources_file)
-        costs = load_cost_settings(settings.cost_settings_file)
+        inputs = load_inputs(settings)
+        sources, costs = inputs.sources, inputs.costs
         gains = what_if(
             (to_graph(p) for p in procedures.values()), sources, connect, get_rules(), costs
         )
@@ -239,18 +238,17 @@ def report_(
         raise typer.BadParameter("use vi or en", param_hint="--lang")
     settings = get_settings()
     root = out or settings.out_dir
-    procedures = [
+    selected = [
         p for p in _load_valid(paths or [settings.catalog_dir]).values() if every or p.essential
     ]
     try:
-        sources = load_data_sources(settings.data_sources_file)
-        costs = load_cost_settings(settings.cost_settings_file)
-        context = rule_context(sources)
-        analyses = [analyze(to_graph(p), get_rules(), context) for p in procedures]
+        inputs = load_inputs(settings)
+        analyses = [analyze(to_graph(p), get_rules(), inputs.context) for p in selected]
         diagrams = {a.code: write_diagrams(root, a) for a in analyses}
     except TthcError as error:
         raise _fail(error) from error
-    report = build_report(analyses, costs, context.connected_sources, RULES_VERSION)
+    rows = [procedure_report(a.header, a.result(inputs)) for a in analyses]
+    report = assemble_report(rows, inputs.costs, RULES_VERSION)
     files = publish_report(root, report, diagrams, (cast(Lang, lang),))[cast(Lang, lang)]
     typer.echo(f"{len(analyses)} procedures: {files.html}")
     typer.echo(f"  {files.xlsx}\n  {files.csv}\n  {files.markdown}")

@@ -20,16 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.errors import TthcError
+from models.errors import StackError
 
-__all__ = ["POOL", "Stack", "StackError", "start", "stop"]
+__all__ = ["POOL", "Stack", "start", "stop"]
 
 POOL = "tthc-local"
 """The process work pool the deployments of prefect.yaml run on."""
-
-
-class StackError(TthcError):
-    """A part of the local stack failed to start."""
 
 
 @dataclass(frozen=True)

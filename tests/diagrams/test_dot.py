@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from analysis.result import Inputs, ProcedureAnalysis, analyze, rule_context
 from diagrams.figures import before_after_dot, write_diagrams
 from diagrams.render import render
-from diagrams.site import site_entry, write_site
-from models.costs import load_cost_settings
-from models.files import load_data_sources, load_procedure
+from inputs.files import load_procedure
+from inputs.registry import load_cost_settings, load_data_sources
 from models.graph import to_graph
 from models.procedure import Procedure
+from publishing.site import SiteEntry, write_site
 from rules import RuleContext, get_rules
 from tests.conftest import CATALOG, minimal_procedure
-from tthc.pipeline import AnalysisRecord, Inputs, ProcedureAnalysis, analyze, rule_context
 
 GOLDEN = Path(__file__).parent / "golden"
 CONTEXT = RuleContext(frozenset({"population_db"}), {"population_db": "CSDL dân cư"})
@@ -92,7 +92,7 @@ def test_hostile_labels_render_inert_in_svg_and_html(tmp_path: Path) -> None:
     analysis = _hostile_analysis()
     costs = load_cost_settings(CATALOG / "cost_settings.yaml")
     inputs = Inputs(load_data_sources(CATALOG / "data_sources.yaml"), costs)
-    entry = site_entry(tmp_path, analysis, AnalysisRecord.of(analysis, inputs))
+    entry = SiteEntry(analysis.result(inputs), write_diagrams(tmp_path, analysis))
     files = entry.diagrams
     for path in (files.before_svg, files.after_svg):
         root = ET.fromstring((tmp_path / path).read_text("utf-8"))

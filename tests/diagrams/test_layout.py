@@ -8,16 +8,17 @@ from functools import cache
 
 import pytest
 
+from analysis.result import ProcedureAnalysis, analyze, rule_context
 from diagrams.figures import before_after_dot
 from diagrams.layout import CELL, back_edges, lane_of, layout
 from diagrams.render import render
-from models.files import find_procedure_files, load_data_sources, load_procedure
+from inputs.files import find_procedure_files, load_procedure
+from inputs.registry import load_data_sources
 from models.graph import to_graph
 from models.procedure import ActorKind, Procedure
 from rules import get_rules
 from tests.conftest import CATALOG, minimal_procedure
 from tests.diagrams.svg_boxes import Box, read_drawing
-from tthc.pipeline import ProcedureAnalysis, analyze, rule_context
 
 A4_PRINT_WIDTH_MM = 180.0
 """An A4 page (210 mm) less two 15 mm margins."""

@@ -12,15 +12,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage
 
-from diagrams.site import site_entry, write_site
-from models.costs import load_cost_settings
-from models.files import find_procedure_files, load_data_sources, load_procedures
+from analysis.result import Inputs, analyze, rule_context
+from diagrams.figures import write_diagrams
+from inputs.files import find_procedure_files, load_procedures
+from inputs.registry import load_cost_settings, load_data_sources
 from models.graph import to_graph
+from publishing.report import assemble_report, procedure_report
+from publishing.report_files import publish_report
+from publishing.site import SiteEntry, write_site
 from rules import RULES_VERSION, get_rules
 from tests.conftest import CATALOG, CHROMIUM
-from tthc.pipeline import AnalysisRecord, Inputs, analyze, rule_context
-from tthc.report import build_report
-from tthc.report_files import publish_report
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,8 +40,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     analyses = [analyze(to_graph(p), get_rules(), context) for p in procedures.values()]
     costs = load_cost_settings(CATALOG / "cost_settings.yaml")
     inputs = Inputs(sources, costs)
-    entries = [site_entry(out, a, AnalysisRecord.of(a, inputs)) for a in analyses]
-    report = build_report(analyses, costs, context.connected_sources, RULES_VERSION)
+    entries = [SiteEntry(a.result(inputs), write_diagrams(out, a)) for a in analyses]
+    rows = [procedure_report(a.header, e.result) for a, e in zip(analyses, entries, strict=True)]
+    report = assemble_report(rows, costs, RULES_VERSION)
     publish_report(out, report, {e.code: e.diagrams for e in entries})
     write_site(out, entries, RULES_VERSION, "report/vi/index.html")
     return out

@@ -22,8 +22,8 @@ from prefect.logging.handlers import APILogWorker
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.utilities.asyncutils import run_coro_as_sync
 
+from inputs.settings import PROJECT_ROOT
 from tthc.serve import Stack, start, stop
-from tthc.settings import PROJECT_ROOT
 
 
 def _free_port() -> int:

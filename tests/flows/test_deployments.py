@@ -19,11 +19,12 @@ from prefect.client.schemas.responses import DeploymentResponse
 from prefect.deployments import run_deployment
 from sqlmodel import Session, col, select
 
-from models.store import Analysis, ProcedureRecord, make_engine
+from inputs.settings import PROJECT_ROOT
 from rules import CATALOGUE
+from store.engine import make_engine
+from store.tables import Analysis, ProcedureRecord
 from tests.conftest import CATALOG
 from tthc.serve import Stack
-from tthc.settings import PROJECT_ROOT
 
 pytestmark = [pytest.mark.prefect, pytest.mark.dot]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import get_args
 
-from flows.parameters import RuleCode, SourceId
-from models.files import load_data_sources
-from rules import CATALOGUE
+from flows.parameters import SourceId
+from inputs.registry import load_data_sources
+from rules import CATALOGUE, RuleCode
 from tests.conftest import CATALOG
 
 

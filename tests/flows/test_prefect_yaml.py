@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 from prefect.flows import load_flow_from_entrypoint
 
-from tthc.settings import PROJECT_ROOT
+from inputs.settings import PROJECT_ROOT
 
 
 def test_every_deployment_entrypoint_loads_its_flow() -> None:

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from models.store import Analysis, ProcedureVersion, make_engine
+from inputs.settings import get_settings
+from store.engine import make_engine
+from store.tables import Analysis, ProcedureVersion
 from tests.conftest import CATALOG
-from tthc.settings import get_settings
 
 pytestmark = [pytest.mark.prefect, pytest.mark.dot]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tthc.settings import get_settings
+from inputs.settings import get_settings
 
 pytestmark = [pytest.mark.prefect]
 

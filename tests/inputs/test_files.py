@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from inputs.files import load_procedure, load_procedures
 from models.errors import InvalidProcedure
-from models.files import load_procedure, load_procedures
 from models.procedure import DataSource, Procedure
 from tests.conftest import minimal_procedure, write_yaml
 

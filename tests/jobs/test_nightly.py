@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from models.costs import load_cost_settings
-from models.files import load_data_sources
+from analysis.result import Inputs, signature
+from inputs.registry import load_cost_settings, load_data_sources
+from jobs.batches import analyse_versions, store_batch
 from models.procedure import Procedure
-from models.store import make_engine
 from rules import get_rules
+from store.engine import make_engine
+from store.queries import current_results, import_procedures, outdated
 from tests.conftest import CATALOG, minimal_procedure
-from tthc.nightly import analyse_versions, current_analyses, outdated, store_batch
-from tthc.pipeline import Inputs, import_procedures, signature
 
 SOURCES = load_data_sources(CATALOG / "data_sources.yaml")
 COSTS = load_cost_settings(CATALOG / "cost_settings.yaml")
@@ -41,7 +41,7 @@ def test_a_second_night_with_nothing_changed_skips_everything(database_url: str)
         _import(session, minimal_procedure(), minimal_procedure(code="9.000002"))
         assert _night(session) == {"9.999999": "new", "9.000002": "new"}
         assert _night(session) == {}
-        assert len(current_analyses(session, SIGNATURE, INPUTS.key)) == 2
+        assert len(current_results(session, SIGNATURE, INPUTS.key)) == 2
 
 
 def test_a_changed_procedure_is_the_only_one_reanalysed(database_url: str) -> None:
@@ -69,9 +69,10 @@ def test_the_stored_measures_carry_cost_and_readiness(database_url: str) -> None
     with Session(make_engine(database_url)) as session:
         _import(session, minimal_procedure())
         _night(session)
-        [(record, analysis)] = current_analyses(session, SIGNATURE, INPUTS.key)
-        assert record.code == "9.999999"
-        before, after = analysis.metrics_before, analysis.metrics_after
-        assert after["cost_per_dossier_vnd"] < before["cost_per_dossier_vnd"]
-        assert after["full_online"] and not before["full_online"]
-        assert after["critical_path"]
+        [result] = current_results(session, SIGNATURE, INPUTS.key)
+        assert result.code == "9.999999"
+        before, after = result.before, result.after
+        assert after.cost_per_dossier_vnd < before.cost_per_dossier_vnd
+        assert after.full_online and not before.full_online
+        assert after.critical_path
+        assert result.changes and all(change.edits for change in result.changes)

@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 
-from models.costs import CostSettings, compliance_cost, load_cost_settings, readiness
-from models.errors import InvalidProcedure
+from inputs.registry import load_cost_settings
+from inputs.settings import PROJECT_ROOT
+from models.costs import CostSettings, compliance_cost, readiness
+from models.errors import InvalidSettings
 from models.graph import ProcedureGraph, to_graph
 from models.metrics import expected_hours, expected_total
 from models.procedure import Procedure
-from tthc.settings import PROJECT_ROOT
 
 SETTINGS = CostSettings(
     version="test",
@@ -132,7 +133,7 @@ def test_bundled_settings_load_and_a_bad_file_names_the_field(tmp_path: Path) ->
     assert bundled.hourly_income_vnd > 0 and bundled.version
     bad = tmp_path / "cost_settings.yaml"
     bad.write_text("version: x\nhourly_income_vnd: -5\n", encoding="utf-8")
-    with pytest.raises(InvalidProcedure) as error:
+    with pytest.raises(InvalidSettings) as error:
         load_cost_settings(bad)
     text = str(error.value)
     assert "hourly_income_vnd" in text and "learning_hours" in text and str(bad) in text

@@ -11,25 +11,25 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from models.costs import load_cost_settings
-from models.files import find_procedure_files, load_data_sources, load_procedures
+from analysis.result import Inputs, analyze
+from inputs.files import find_procedure_files, load_procedures
+from inputs.registry import load_cost_settings, load_data_sources
 from models.graph import to_graph
+from publishing.labels import COLUMNS, LABELS, number
+from publishing.report import TOTALLED, Report, assemble_report, procedure_report
+from publishing.report_files import ReportFiles, table_rows, write_report
 from rules import RULES_VERSION, get_rules
 from tests.conftest import CATALOG
-from tthc.pipeline import analyze, rule_context
-from tthc.report import TOTALLED, Report, build_report
-from tthc.report_files import ReportFiles, number, table_rows, write_report
-from tthc.report_labels import COLUMNS, LABELS
 
 
 @pytest.fixture(scope="module")
 def report() -> Report:
     sources = load_data_sources(CATALOG / "data_sources.yaml")
     procedures = load_procedures(find_procedure_files([CATALOG / "essential"]), sources)
-    context = rule_context(sources)
-    analyses = [analyze(to_graph(p), get_rules(), context) for p in procedures.values()]
-    costs = load_cost_settings(CATALOG / "cost_settings.yaml")
-    return build_report(analyses, costs, context.connected_sources, RULES_VERSION)
+    inputs = Inputs(sources, load_cost_settings(CATALOG / "cost_settings.yaml"))
+    analyses = [analyze(to_graph(p), get_rules(), inputs.context) for p in procedures.values()]
+    rows = [procedure_report(a.header, a.result(inputs)) for a in analyses]
+    return assemble_report(rows, inputs.costs, RULES_VERSION)
 
 
 @pytest.fixture(scope="module")

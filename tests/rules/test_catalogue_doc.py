@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from inputs.settings import PROJECT_ROOT
+from models.errors import TthcError
 from rules import CATALOGUE, get_rules
 from rules.catalogue import catalogue_markdown
 from rules.guardrails import GUARDRAILS
-from tthc.settings import PROJECT_ROOT
 
 
 def test_docs_rules_md_is_the_generated_catalogue() -> None:
@@ -51,5 +52,5 @@ def test_parameters_change_a_rule_and_the_analysis_signature() -> None:
 def test_bad_selection_or_parameters_are_named(
     select: list[str] | None, params: dict[str, dict[str, Any]] | None, message: str
 ) -> None:
-    with pytest.raises(ValueError, match=re.escape(message)):
+    with pytest.raises(TthcError, match=re.escape(message)):
         get_rules(select, params)

@@ -2,36 +2,53 @@
 
 from __future__ import annotations
 
-from functools import partial
+from dataclasses import dataclass
+from typing import ClassVar
 
 import networkx as nx
 
 from models.graph import ProcedureGraph, copy_graph, to_graph
 from models.procedure import Procedure
 from rules import Change, Proposal, Rule, RuleContext, get_rules
+from rules.edits import Edit, Realised, RemoveStep
 from rules.engine import reengineer
-from rules.structure import remove_step
 from tests.conftest import minimal_procedure
 
 
-def _drop_all_documents(G: ProcedureGraph) -> None:
-    for _, docs in G.nodes(data="documents"):
-        docs.clear()
+@dataclass(frozen=True)
+class _DropAllDocuments(Edit):
+    kind: ClassVar[str] = "test_drop_all_documents"
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        for _, docs in G.nodes(data="documents"):
+            docs.clear()
+        return Realised()
 
 
-def _sign_before_the_check(G: ProcedureGraph) -> None:
+@dataclass(frozen=True)
+class _SignBeforeTheCheck(Edit):
     """Swap 'check' (which produces the checklist) and 'sign' (which uses it)."""
-    G.remove_edges_from([("submit", "check"), ("check", "transfer"), ("transfer", "sign")])
-    G.remove_edge("sign", "return")
-    G.add_edges_from(
-        [("submit", "sign"), ("sign", "transfer"), ("transfer", "check"), ("check", "return")],
-        when=None,
-        probability=None,
-    )
+
+    kind: ClassVar[str] = "test_sign_before_the_check"
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        G.remove_edges_from([("submit", "check"), ("check", "transfer"), ("transfer", "sign")])
+        G.remove_edge("sign", "return")
+        G.add_edges_from(
+            [("submit", "sign"), ("sign", "transfer"), ("transfer", "check"), ("check", "return")],
+            when=None,
+            probability=None,
+        )
+        return Realised()
 
 
-def _cut_last_flow(G: ProcedureGraph) -> None:
-    G.remove_edge("sign", "return")
+@dataclass(frozen=True)
+class _CutLastFlow(Edit):
+    kind: ClassVar[str] = "test_cut_last_flow"
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        G.remove_edge("sign", "return")
+        return Realised()
 
 
 class Reckless(Rule):
@@ -46,14 +63,14 @@ class Reckless(Rule):
     reason = reason_en = "test"
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
-        def change(steps: tuple[str, ...]) -> Change:
-            return Change(self.code, steps, "x", "x")
+        def change(steps: tuple[str, ...], edit: Edit) -> Proposal:
+            return Proposal(Change(self.code, steps, "x", "x", edits=(edit,)))
 
         proposals = [
-            Proposal(change(("sign",)), partial(remove_step, node="sign")),
-            Proposal(change(("submit",)), _drop_all_documents),
-            Proposal(change(("check", "sign")), _sign_before_the_check),
-            Proposal(change(("sign", "return")), _cut_last_flow),
+            change(("sign",), RemoveStep("sign")),
+            change(("submit",), _DropAllDocuments()),
+            change(("check", "sign"), _SignBeforeTheCheck()),
+            change(("sign", "return"), _CutLastFlow()),
         ]
         # like a real rule, propose only what applies to the graph as it is
         return [p for p in proposals if all(step in G for step in p.change.steps)]

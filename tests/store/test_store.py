@@ -6,21 +6,16 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models.costs import load_cost_settings
-from models.files import load_data_sources
+from analysis.result import Inputs, analyze
+from inputs.registry import load_cost_settings, load_data_sources
+from models.errors import ImmutableVersion
 from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
-from models.store import (
-    Analysis,
-    ImmutableVersion,
-    ProcedureRecord,
-    ProcedureVersion,
-    VersionKind,
-    make_engine,
-)
 from rules import get_rules
+from store.engine import make_engine
+from store.queries import import_procedures, store_analyses
+from store.tables import Analysis, ProcedureRecord, ProcedureVersion, VersionKind
 from tests.conftest import CATALOG, minimal_procedure
-from tthc.pipeline import AnalysisRecord, Inputs, analyze, import_procedures, store_analyses
 
 COSTS = load_cost_settings(CATALOG / "cost_settings.yaml")
 
@@ -73,11 +68,12 @@ def test_analysis_stored_once_with_its_proposed_version(database_url: str) -> No
     analysis = analyze(to_graph(procedure), get_rules(), inputs.context)
     with Session(engine) as session:
         [(version, _)] = import_procedures(session, [("a.yaml", procedure)])
-        record = AnalysisRecord.of(analysis, inputs)
-        [(stored, new)] = store_analyses(session, [(version, record)], inputs.key)
+        assert version.id is not None
+        item = (version.id, analysis.result(inputs), analysis.proposal())
+        [(stored, new)] = store_analyses(session, [item], inputs.key)
         session.commit()
         assert new
-        [(_, new)] = store_analyses(session, [(version, record)], inputs.key)
+        [(_, new)] = store_analyses(session, [item], inputs.key)
         assert not new
         assert _count(session, Analysis) == 1
         proposed = session.get_one(ProcedureVersion, stored.after_version_id)

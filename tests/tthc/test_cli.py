@@ -9,10 +9,11 @@ import pytest
 from sqlmodel import Session, func, select
 from typer.testing import CliRunner
 
-from models.store import ProcedureVersion, make_engine
+from inputs.settings import get_settings
+from store.engine import make_engine
+from store.tables import ProcedureVersion
 from tests.conftest import CATALOG, minimal_procedure, write_yaml
 from tthc.cli import app
-from tthc.settings import get_settings
 
 runner = CliRunner()
 BIRTH = CATALOG / "essential" / "09-dang-ky-khai-sinh.yaml"

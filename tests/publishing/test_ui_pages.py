@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import base64
 
+from analysis.result import AnalysisResult
 from diagrams.figures import diagram_files
-from flows.artifacts import artifact_key, inline_svg, procedure_markdown, summary_markdown
+from flows.artifacts import artifact_key
 from models.measures import Measures
-from tthc.nightly import Reanalysed
+from publishing.site import SiteEntry
+from publishing.ui_pages import Reanalysed, inline_svg, procedure_markdown, summary_markdown
+from rules import Change
 
 MEASURES = Measures(
     steps=10, handoffs=6, visits=3, documents=5, lead_time_days=1.29, value_added_share=0.29,
@@ -30,19 +33,17 @@ def test_images_are_scaled_to_the_width_asked() -> None:
 
 
 def test_text_from_procedure_files_cannot_become_markup() -> None:
-    from diagrams.site import SiteEntry
-
     hostile = "Tên <script>alert(1)</script> ![x](javascript:y) | cột"
-    entry = SiteEntry(
+    result = AnalysisResult(
         code="9.999999",
         name=hostile,
         essential=None,
+        rules_signature="4:",
         before=MEASURES,
         after=MEASURES,
-        changes=[{"rule": "ST01", "reason": hostile}],
-        refused=[],
-        diagrams=diagram_files("9.999999"),
+        changes=(Change("XX01", ("s",), hostile, hostile),),
     )
+    entry = SiteEntry(result, diagram_files("9.999999"))
     page = procedure_markdown(entry, "data:a", "data:b")
     assert "<script>" not in page and "](javascript:" not in page
     assert "Tên \\<script\\>alert\\(1\\)\\</script\\>" in page
@@ -50,9 +51,9 @@ def test_text_from_procedure_files_cannot_become_markup() -> None:
 
 
 def test_the_summary_counts_by_reason_and_shows_what_moved() -> None:
-    moved = {**MEASURES.model_dump(), "steps": 8}
+    moved = MEASURES.model_copy(update={"steps": 8})
     done = [
-        Reanalysed("1.1", "Một", "content", 1, MEASURES.model_dump(), moved, True),
+        Reanalysed("1.1", "Một", "content", 1, MEASURES, moved, True),
         Reanalysed("1.2", "Hai", "new", 2, None, moved, True),
     ]
     summary = summary_markdown(done, skipped=34)

@@ -1,0 +1,123 @@
+"""The job as plain functions: analyse batches of stored versions (in worker processes)
+and store them. Flows, the CLI and the benchmarks compose these.
+
+A procedure's analysis is current when it was made of the procedure's latest
+as-is version, under the same rules signature and the same inputs key (the
+data-source registry and the cost settings); `store.queries.outdated` finds the
+others.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import multiprocessing
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from analysis.result import AnalysisResult, Inputs, ProposedVersion, analyze
+from diagrams.figures import DiagramFiles, diagram_files, write_diagrams
+from models.graph import Header, graph_from_json
+from models.measures import Measures
+from publishing.ui_pages import Reanalysed
+from rules import Rule
+from store.queries import Outdated, previous_measures, store_analyses, version_graphs
+
+__all__ = [
+    "PARALLEL_FROM",
+    "Analysed",
+    "analyse_versions",
+    "store_batch",
+]
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A stored as-is version re-engineered: its result, the proposal to store, where
+    its diagrams are, and its procedure's header (annual volume, statutory time…)."""
+
+    version_id: int
+    result: AnalysisResult
+    proposal: ProposedVersion
+    diagrams: DiagramFiles
+    header: Header
+
+
+PARALLEL_FROM = 40
+"""Batches smaller than this are analysed in this process."""
+
+
+def analyse_versions(
+    session: Session,
+    version_ids: Sequence[int],
+    rules: list[Rule],
+    inputs: Inputs,
+    workers: int = 1,
+    out_dir: Path | None = None,
+) -> Iterator[Analysed]:
+    """Load and re-engineer stored as-is versions, in `workers` processes; with
+    `out_dir`, render their diagrams there too. Writes nothing to the store.
+
+    The work starts at once and the results come in order; with several workers the
+    caller can store one batch while the next is analysed.
+    """
+    graphs = version_graphs(session, version_ids)
+    jobs = [(vid, graphs[vid]) for vid in version_ids]
+    work = functools.partial(_analyse, rules=rules, inputs=inputs, out_dir=out_dir)
+    if workers < 2 or len(jobs) < PARALLEL_FROM:
+        return iter([work(job) for job in jobs])
+    return _pool(workers).map(work, jobs, chunksize=max(1, len(jobs) // (4 * workers)))
+
+
+def _analyse(
+    job: tuple[int, dict[str, Any]], rules: list[Rule], inputs: Inputs, out_dir: Path | None
+) -> Analysed:
+    version_id, graph = job
+    analysis = analyze(graph_from_json(graph), rules, inputs.context)
+    result = analysis.result(inputs)
+    files = write_diagrams(out_dir, analysis) if out_dir else diagram_files(analysis.code)
+    return Analysed(version_id, result, analysis.proposal(), files, analysis.header)
+
+
+@functools.cache
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """One pool of worker processes for the life of this process (started by forkserver:
+    forking a process that runs Prefect's threads is not safe)."""
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+    atexit.register(pool.shutdown)
+    return pool
+
+
+def store_batch(
+    session: Session,
+    analysed: Sequence[Analysed],
+    inputs: Inputs,
+    reasons: dict[int, Outdated] | None = None,
+) -> list[Reanalysed]:
+    """Store a batch of analyses; the caller commits. Returns what changed for each."""
+    reasons = reasons or {}
+    items = [(a.version_id, a.result, a.proposal) for a in analysed]
+    stored_all = store_analyses(session, items, inputs.key)
+    earlier = [why.previous for why in reasons.values() if why.previous is not None]
+    previous = previous_measures(session, earlier)
+    done = []
+    for item, (stored, created) in zip(analysed, stored_all, strict=True):
+        assert stored.id is not None
+        why = reasons.get(item.version_id)
+        done.append(
+            Reanalysed(
+                code=item.result.code,
+                name=item.result.name,
+                reason=why.reason if why else "new",
+                analysis_id=stored.id,
+                previous=previous.get(why.previous) if why and why.previous else None,
+                current=Measures.model_validate(stored.metrics_after),
+                created=created,
+            )
+        )
+    return done

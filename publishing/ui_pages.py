@@ -1,0 +1,154 @@
+"""What the Prefect UI shows, as pure text: a page per procedure with its diagrams
+inline, a row per procedure for a run's table, and the nightly summary.
+
+`flows/artifacts.py` only hands these to Prefect.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from models.measures import Measures
+from publishing.labels import figure
+from publishing.site import METRIC_LABELS, SiteEntry
+
+__all__ = [
+    "Reanalysed",
+    "inline_svg",
+    "procedure_markdown",
+    "procedure_rows",
+    "summary_markdown",
+]
+
+
+@dataclass(frozen=True)
+class Reanalysed:
+    """What the night did to one procedure: a row of the nightly summary."""
+
+    code: str
+    name: str
+    reason: str
+    analysis_id: int
+    previous: Measures | None
+    """The measures after, from the earlier analysis."""
+    current: Measures
+    """The measures after, from this one."""
+    created: bool
+    """False when the same analysis was stored already."""
+
+
+_REASONS = {
+    "new": "thủ tục mới",
+    "content": "nội dung thủ tục thay đổi",
+    "rules": "bộ quy tắc thay đổi",
+    "inputs": "danh mục CSDL hoặc giả định chi phí thay đổi",
+}
+
+
+def inline_svg(svg: bytes, width_px: int) -> str:
+    """A `data:` URL of an SVG diagram drawn `width_px` wide (its height in proportion)."""
+    text = svg.decode("utf-8")
+    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', text)
+    if size:
+        width, height = float(size.group(1)), float(size.group(2))
+        scaled = f'<svg width="{width_px}px" height="{round(height * width_px / width)}px"'
+        text = text[: size.start()] + scaled + text[size.end() :]
+    return "data:image/svg+xml;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def procedure_markdown(entry: SiteEntry, before_svg: str, after_svg: str) -> str:
+    """The page of one analysed procedure: measures, changes and both diagrams."""
+    lines = [
+        f"# {_escape(entry.name)}",
+        f"Mã {entry.code}"
+        + (f" · dịch vụ công thiết yếu số {entry.essential}" if entry.essential else ""),
+        "",
+        "| Chỉ số | Hiện trạng | Đề xuất |",
+        "| --- | ---: | ---: |",
+    ]
+    for key, label in METRIC_LABELS:
+        before, after = getattr(entry.before, key), getattr(entry.after, key)
+        lines.append(f"| {label} | {figure(key, before)} | {figure(key, after)} |")
+    lines += ["", f"## Thay đổi đề xuất ({len(entry.changes)})", ""]
+    lines += [f"1. **{c.rule}** {_escape(c.reason)}" for c in entry.changes]
+    if entry.refused:
+        lines += ["", "## Đề xuất bị từ chối", ""]
+        lines += [f"- **{r.rule}** {_escape(r.reason)} — {r.guardrail}" for r in entry.refused]
+    lines += [
+        "",
+        "## Sơ đồ hiện trạng",
+        f"![Sơ đồ hiện trạng]({before_svg})",
+        "",
+        "## Sơ đồ đề xuất",
+        f"![Sơ đồ đề xuất]({after_svg})",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _escape(text: str) -> str:
+    """Text from procedure files, kept from being read as markdown or HTML."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+!|])", r"\\\1", " ".join(text.split()))
+
+
+def procedure_rows(entries: Sequence[SiteEntry]) -> list[dict[str, Any]]:
+    """One row per analysed procedure, for the run's table."""
+    return [
+        {
+            "code": e.code,
+            "name": e.name,
+            "steps": f"{e.before.steps} → {e.after.steps}",
+            "visits": f"{e.before.visits} → {e.after.visits}",
+            "documents": f"{e.before.documents} → {e.after.documents}",
+            "days": _change(e, "lead_time_days"),
+            "cost_per_year_vnd": _change(e, "cost_per_year_vnd"),
+            "changes": len(e.changes),
+        }
+        for e in entries
+    ]
+
+
+def _change(entry: SiteEntry, key: str) -> str:
+    before, after = getattr(entry.before, key), getattr(entry.after, key)
+    return f"{figure(key, before)} → {figure(key, after)}"
+
+
+def summary_markdown(done: Sequence[Reanalysed], skipped: int, limit: int = 200) -> str:
+    """What changed since the previous night: counts by reason, then each procedure."""
+    lines = [
+        "# Phân tích lại hằng đêm",
+        "",
+        f"Phân tích lại **{len(done)}** thủ tục; **{skipped}** thủ tục không đổi nên bỏ qua.",
+        "",
+    ]
+    for reason, label in _REASONS.items():
+        count = sum(d.reason == reason for d in done)
+        if count:
+            lines.append(f"- {label}: {count}")
+    if done:
+        lines += [
+            "",
+            "| Mã | Thủ tục | Lý do | Bước (sau) | Ngày (sau) | Chi phí/năm (sau, đồng) |",
+            "| --- | --- | --- | ---: | ---: | ---: |",
+        ]
+        for d in done[:limit]:
+            lines.append(
+                f"| {d.code} | {_escape(d.name)} | {_REASONS[d.reason]} | "
+                + " | ".join(
+                    _since(d, key) for key in ("steps", "lead_time_days", "cost_per_year_vnd")
+                )
+                + " |"
+            )
+        if len(done) > limit:
+            lines.append(f"\n… và {len(done) - limit} thủ tục khác (xem bảng của lần chạy).")
+    return "\n".join(lines) + "\n"
+
+
+def _since(done: Reanalysed, key: str) -> str:
+    now = figure(key, getattr(done.current, key))
+    if done.previous is None:
+        return now
+    return f"{figure(key, getattr(done.previous, key))} → {now}"

@@ -1,0 +1,275 @@
+"""Edits: what a change does to a procedure graph, as data the engine applies.
+
+A rule proposes a change with its edits (sqlfluff's `LintFix` is the model); the
+engine applies them to its working copy, each edit reporting the steps it
+removed and added. Diagrams, reports and reviews read the edits, so nothing
+outside `rules/` needs to know which rule does what.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict, dataclass, fields
+from typing import Any, ClassVar
+
+from models.graph import ProcedureGraph
+from models.procedure import ActorKind, Channel, StepKind
+from rules.structure import drop_dead_branches, remove_check, remove_step
+
+__all__ = [
+    "SYSTEM_ACTOR",
+    "Automate",
+    "DropBranches",
+    "DropDocument",
+    "Edit",
+    "MergeSteps",
+    "Realised",
+    "RemoveCheck",
+    "RemoveStep",
+    "RunInParallel",
+    "SwitchChannel",
+    "edit_from_json",
+    "edit_to_json",
+]
+
+SYSTEM_ACTOR = {"name": "Hệ thống thông tin giải quyết TTHC", "kind": ActorKind.system.value}
+
+# When two steps merge, the merged step takes the weightier kind and channel.
+_KIND_WEIGHT = [
+    StepKind.sign, StepKind.approve, StepKind.issue, StepKind.appraise, StepKind.verify,
+    StepKind.check, StepKind.submit, StepKind.pay, StepKind.return_, StepKind.receive,
+    StepKind.notify, StepKind.transfer, StepKind.wait,
+]  # fmt: skip
+_CHANNEL_WEIGHT = [Channel.in_person, Channel.post, Channel.online, Channel.internal]
+
+
+@dataclass(frozen=True)
+class Realised:
+    """What applying an edit did: the steps it removed and the steps it added."""
+
+    removed: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+
+
+class Edit:
+    """One edit of a procedure graph. Subclasses are frozen dataclasses named by `kind`."""
+
+    kind: ClassVar[str]
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        """Make the edit in `G` (the engine's working copy)."""
+        raise NotImplementedError
+
+
+def _gone(G: ProcedureGraph, before: list[str]) -> tuple[str, ...]:
+    return tuple(node for node in before if node not in G)
+
+
+@dataclass(frozen=True)
+class RemoveStep(Edit):
+    """The step goes; its inputs flow to its one successor (gateways left idle go too)."""
+
+    kind: ClassVar[str] = "remove_step"
+    step: str
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        before = list(G)
+        remove_step(G, self.step)
+        return Realised(removed=_gone(G, before))
+
+
+@dataclass(frozen=True)
+class RemoveCheck(Edit):
+    """The check goes, with the send-back loop it drives (the decision, the supplement)."""
+
+    kind: ClassVar[str] = "remove_check"
+    step: str
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        before = list(G)
+        remove_check(G, self.step)
+        return Realised(removed=_gone(G, before))
+
+
+@dataclass(frozen=True)
+class DropBranches(Edit):
+    """The never-taken branches of the decision go, with the steps only they reach."""
+
+    kind: ClassVar[str] = "drop_branches"
+    decision: str
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        before = list(G)
+        drop_dead_branches(G, self.decision)
+        return Realised(removed=_gone(G, before))
+
+
+@dataclass(frozen=True)
+class MergeSteps(Edit):
+    """Step `step` is merged into `into` (which keeps its id), the two names joined."""
+
+    kind: ClassVar[str] = "merge_steps"
+    step: str
+    into: str
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        a, b = G.nodes[self.into], G.nodes[self.step]
+        kinds = sorted((StepKind(a["kind"]), StepKind(b["kind"])), key=_KIND_WEIGHT.index)
+        channels = sorted((Channel(a["channel"]), Channel(b["channel"])), key=_CHANNEL_WEIGHT.index)
+        a.update(
+            name=f"{a['name']}; {b['name']}",
+            kind=kinds[0].value,
+            channel=channels[0].value,
+            hours=a["hours"] + b["hours"],
+            documents=a["documents"] + [d for d in b["documents"] if d not in a["documents"]],
+            uses=a["uses"] + [d for d in b["uses"] if d not in a["uses"]],
+            produces=a["produces"] + [d for d in b["produces"] if d not in a["produces"]],
+        )
+        after = [(v, attrs) for _, v, attrs in G.out_edges(self.step, data=True)]
+        G.remove_node(self.step)
+        G.add_edges_from((self.into, v, attrs) for v, attrs in after)
+        return Realised(removed=(self.step,))
+
+
+@dataclass(frozen=True)
+class SwitchChannel(Edit):
+    """The step is done through another channel (online, post) instead of `old`."""
+
+    kind: ClassVar[str] = "switch_channel"
+    step: str
+    old: Channel
+    new: Channel
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        G.nodes[self.step]["channel"] = self.new.value
+        return Realised()
+
+
+@dataclass(frozen=True)
+class DropDocument(Edit):
+    """No step asks the applicant for the document: data `source` holds it."""
+
+    kind: ClassVar[str] = "drop_document"
+    document: str
+    source: str
+    """The id of the connected data source that replaces it."""
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        for node in G:
+            docs: list[str] = G.nodes[node]["documents"]
+            if self.document in docs:
+                docs.remove(self.document)
+        return Realised()
+
+
+@dataclass(frozen=True)
+class Automate(Edit):
+    """The information system does the step at once, as a look-up: its actor, kind,
+    channel, duration and name (`old_name` → `new_name`) change."""
+
+    kind: ClassVar[str] = "automate"
+    step: str
+    hours: float
+    old_name: str
+    new_name: str
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        actors = G.graph["actors"]
+        system = next((a for a, attrs in actors.items() if attrs["kind"] == ActorKind.system), None)
+        if system is None:
+            system = "system"
+            while system in actors:
+                system += "_"
+            actors[system] = dict(SYSTEM_ACTOR)
+        attrs = G.nodes[self.step]
+        attrs.update(
+            actor=system,
+            kind=StepKind.verify.value,
+            channel=Channel.internal.value,
+            hours=min(self.hours, attrs["hours"]),
+            name=self.new_name,
+        )
+        return Realised()
+
+
+@dataclass(frozen=True)
+class RunInParallel(Edit):
+    """The steps (a chain) run between a new `parallel` split and `join`."""
+
+    kind: ClassVar[str] = "run_in_parallel"
+    steps: tuple[str, ...]
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        run = self.steps
+        first, last = run[0], run[-1]
+        split, join = _new_id(G, f"{first}_split"), _new_id(G, f"{first}_join")
+        gateway = {
+            "actor": G.nodes[first]["actor"],
+            "channel": Channel.internal.value,
+            "hours": 0.0,
+            "documents": [],
+            "uses": [],
+            "produces": [],
+            "mandatory": False,
+            "legal_basis": None,
+        }
+        G.add_node(split, name="Thực hiện song song", kind=StepKind.parallel.value, **gateway)
+        G.add_node(join, name="Hoàn tất các bước song song", kind=StepKind.join_.value, **gateway)
+        incoming = [(u, dict(a)) for u, _, a in G.in_edges(first, data=True)]
+        outgoing = [(v, dict(a)) for _, v, a in G.out_edges(last, data=True)]
+        G.remove_edges_from(list(itertools.pairwise(run)))
+        G.remove_edges_from([(u, first) for u, _ in incoming] + [(last, v) for v, _ in outgoing])
+        G.add_edges_from((u, split, a) for u, a in incoming)
+        G.add_edges_from((join, v, a) for v, a in outgoing)
+        for step in run:
+            G.add_edge(split, step, when=None, probability=None)
+            G.add_edge(step, join, when=None, probability=None)
+        return Realised(added=(split, join))
+
+
+def _new_id(G: ProcedureGraph, wanted: str) -> str:
+    node = wanted
+    while node in G:
+        node += "_"
+    return node
+
+
+_KINDS: dict[str, type[Edit]] = {
+    kind.kind: kind
+    for kind in (
+        RemoveStep,
+        RemoveCheck,
+        DropBranches,
+        MergeSteps,
+        SwitchChannel,
+        DropDocument,
+        Automate,
+        RunInParallel,
+    )
+}
+
+
+def edit_to_json(edit: Edit) -> dict[str, Any]:
+    """The edit as a JSON-ready document: its kind and its fields.
+
+    >>> edit_to_json(SwitchChannel("s1", Channel.in_person, Channel.online))
+    {'edit': 'switch_channel', 'step': 's1', 'old': 'in_person', 'new': 'online'}
+    """
+    document: dict[str, Any] = {"edit": edit.kind}
+    for name, value in asdict(edit).items():  # type: ignore[call-overload]
+        document[name] = list(value) if isinstance(value, tuple) else value
+        if isinstance(value, Channel):
+            document[name] = value.value
+    return document
+
+
+def edit_from_json(document: dict[str, Any]) -> Edit:
+    """The edit a document of `edit_to_json` describes."""
+    kind = _KINDS[document["edit"]]
+    values: dict[str, Any] = {}
+    for spec in fields(kind):  # type: ignore[arg-type]
+        value = document[spec.name]
+        if spec.name in ("old", "new"):
+            value = Channel(value)
+        values[spec.name] = tuple(value) if isinstance(value, list) else value
+    return kind(**values)

@@ -1,0 +1,343 @@
+"""Every query of the store: procedures, their versions, their analyses.
+
+Helpers take the session explicitly and never commit: the caller decides what
+lands together. Results leave the store typed (`AnalysisResult`), never as rows'
+JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+
+from analysis.result import (
+    AnalysisResult,
+    ProposedVersion,
+    change_from_json,
+    change_to_json,
+    refusal_from_json,
+    refusal_to_json,
+)
+from models.graph import content_hash, graph_to_json, to_graph
+from models.measures import Measures
+from models.procedure import Procedure
+from rules import RULES_VERSION
+from store.tables import Analysis, ProcedureRecord, ProcedureVersion, VersionKind
+
+__all__ = [
+    "Outdated",
+    "current_results",
+    "get_or_create_procedure",
+    "import_procedures",
+    "latest_version",
+    "latest_versions",
+    "outdated",
+    "previous_measures",
+    "procedures",
+    "store_analyses",
+    "store_version",
+    "version_graphs",
+    "versions_of",
+]
+
+
+def get_or_create_procedure(
+    session: Session, *, code: str, name: str, level: str, essential: int | None
+) -> ProcedureRecord:
+    """Return the procedure with `code`, created (or its header updated) as needed."""
+    record = session.exec(select(ProcedureRecord).where(ProcedureRecord.code == code)).first()
+    if record is None:
+        record = ProcedureRecord(code=code, name=name, level=level, essential=essential)
+    else:
+        record.name, record.level, record.essential = name, level, essential
+    session.add(record)
+    session.flush()
+    return record
+
+
+def latest_version(
+    session: Session, procedure_id: int, kind: VersionKind = VersionKind.as_is
+) -> ProcedureVersion | None:
+    """Return the newest version of `kind` of a procedure, or None."""
+    statement = (
+        select(ProcedureVersion)
+        .where(ProcedureVersion.procedure_id == procedure_id, ProcedureVersion.kind == kind)
+        .order_by(ProcedureVersion.id.desc())  # type: ignore[union-attr]
+    )
+    return session.exec(statement).first()
+
+
+def store_version(
+    session: Session,
+    *,
+    procedure_id: int,
+    kind: VersionKind,
+    graph: dict[str, Any],
+    content_hash: str,
+    parent_id: int | None,
+    source: str,
+) -> tuple[ProcedureVersion, bool]:
+    """Store a version unless an identical one already follows `parent_id`.
+
+    Returns the version and whether it is new. For as-is versions, the parent
+    is the previous as-is version, so re-importing an unchanged file stores nothing.
+    """
+    statement = select(ProcedureVersion).where(
+        ProcedureVersion.procedure_id == procedure_id,
+        ProcedureVersion.kind == kind,
+        ProcedureVersion.content_hash == content_hash,
+        ProcedureVersion.parent_id == parent_id,
+    )
+    existing = session.exec(statement).first()
+    if existing is not None:
+        return existing, False
+    version = ProcedureVersion(
+        procedure_id=procedure_id,
+        kind=kind,
+        graph=graph,
+        content_hash=content_hash,
+        parent_id=parent_id,
+        source=source,
+    )
+    session.add(version)
+    session.flush()
+    return version, True
+
+
+def import_procedures(
+    session: Session, procedures: Iterable[tuple[Path | str, Procedure]]
+) -> list[tuple[ProcedureVersion, bool]]:
+    """Store each procedure as an as-is version; an unchanged one stores nothing.
+
+    Returns each procedure's current as-is version and whether it is new.
+    The caller commits, so a batch lands whole or not at all.
+    """
+    results = []
+    for source, procedure in procedures:
+        record = get_or_create_procedure(
+            session,
+            code=procedure.code,
+            name=procedure.name,
+            level=procedure.level.value,
+            essential=procedure.essential,
+        )
+        assert record.id is not None
+        G = to_graph(procedure)
+        digest = content_hash(G)
+        latest = latest_version(session, record.id)
+        if latest is not None and latest.content_hash == digest:
+            results.append((latest, False))
+            continue
+        results.append(
+            store_version(
+                session,
+                procedure_id=record.id,
+                kind=VersionKind.as_is,
+                graph=graph_to_json(G),
+                content_hash=digest,
+                parent_id=latest.id if latest else None,
+                source=str(source),
+            )
+        )
+    return results
+
+
+def procedures(session: Session) -> list[tuple[ProcedureRecord, ProcedureVersion | None]]:
+    """Every stored procedure, by code, with its latest as-is version."""
+    records = session.exec(select(ProcedureRecord).order_by(col(ProcedureRecord.code))).all()
+    return [(r, latest_version(session, r.id) if r.id else None) for r in records]
+
+
+def versions_of(session: Session, codes: Sequence[str]) -> dict[str, int]:
+    """Code → latest as-is version id, for the codes in the store."""
+    found = {}
+    records = session.exec(select(ProcedureRecord).where(col(ProcedureRecord.code).in_(codes)))
+    for record in records:
+        assert record.id is not None
+        version = latest_version(session, record.id)
+        if version is not None and version.id is not None:
+            found[record.code] = version.id
+    return found
+
+
+def version_graphs(session: Session, version_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Version id → its graph (format v1), for the versions given."""
+    rows = session.exec(
+        select(ProcedureVersion.id, ProcedureVersion.graph).where(
+            col(ProcedureVersion.id).in_(version_ids)
+        )
+    ).all()
+    return {vid: dict(graph) for vid, graph in rows if vid}
+
+
+def store_analyses(
+    session: Session,
+    items: Sequence[tuple[int, AnalysisResult, ProposedVersion]],
+    inputs_key: str,
+) -> list[tuple[Analysis, bool]]:
+    """Store the proposed version and the analysis of each as-is version (by id), unless
+    already stored under the same rules and inputs (`Inputs.key`); return each analysis
+    and whether it is new. A few statements a batch: what is stored already is found in
+    one query each, and what is new is inserted together. The caller commits."""
+    ids = [version_id for version_id, _, _ in items]
+    versions = {
+        v.id: v
+        for v in session.exec(
+            select(ProcedureVersion)
+            .where(col(ProcedureVersion.id).in_(ids))
+            .options(defer(ProcedureVersion.graph))  # type: ignore[arg-type]
+        )
+    }
+    existing: dict[tuple[int, str], Analysis] = {
+        (a.before_version_id, a.rules_version): a
+        for a in session.exec(
+            select(Analysis).where(
+                col(Analysis.before_version_id).in_(ids), Analysis.context_hash == inputs_key
+            )
+        )
+    }
+    proposals = {
+        (v.parent_id, v.content_hash): v
+        for v in session.exec(
+            select(ProcedureVersion)
+            .where(col(ProcedureVersion.parent_id).in_(ids))
+            .where(ProcedureVersion.kind == VersionKind.proposed)
+            .options(defer(ProcedureVersion.graph))  # type: ignore[arg-type]
+        )
+    }
+    todo = [item for item in items if (item[0], item[1].rules_signature) not in existing]
+    for version_id, _, proposal in todo:
+        if (version_id, proposal.content_hash) not in proposals:
+            proposals[version_id, proposal.content_hash] = ProcedureVersion(
+                procedure_id=versions[version_id].procedure_id,
+                kind=VersionKind.proposed,
+                graph=proposal.graph,
+                content_hash=proposal.content_hash,
+                parent_id=version_id,
+                source=f"engine rules v{RULES_VERSION}",
+            )
+            session.add(proposals[version_id, proposal.content_hash])
+    session.flush()
+    created: dict[tuple[int, str], Analysis] = {}
+    for version_id, result, proposal in todo:
+        proposed = proposals[version_id, proposal.content_hash]
+        assert proposed.id is not None
+        created[version_id, result.rules_signature] = Analysis(
+            procedure_id=versions[version_id].procedure_id,
+            before_version_id=version_id,
+            after_version_id=proposed.id,
+            rules_version=result.rules_signature,
+            context_hash=inputs_key,
+            metrics_before=result.before.model_dump(),
+            metrics_after=result.after.model_dump(),
+            changes=[change_to_json(c) for c in result.changes],
+            refused=[refusal_to_json(r) for r in result.refused],
+        )
+    session.add_all(created.values())
+    session.flush()
+    keys = [(version_id, result.rules_signature) for version_id, result, _ in items]
+    return [(created[k], True) if k in created else (existing[k], False) for k in keys]
+
+
+def latest_versions(session: Session) -> dict[int, int]:
+    """Procedure id → its latest as-is version id, read without the graphs."""
+    rows = session.exec(
+        select(ProcedureVersion.procedure_id, func.max(ProcedureVersion.id))
+        .where(ProcedureVersion.kind == VersionKind.as_is)
+        .group_by(col(ProcedureVersion.procedure_id))
+    ).all()
+    return {procedure: version for procedure, version in rows if version is not None}
+
+
+Reason = str
+"""Why a procedure is re-analysed: new, content, rules or inputs."""
+
+
+@dataclass(frozen=True)
+class Outdated:
+    """A procedure whose current analysis is missing or out of date."""
+
+    version_id: int
+    reason: Reason
+    previous: int | None
+    """The id of its newest earlier analysis, if any."""
+
+
+def outdated(
+    session: Session,
+    rules_signature: str,
+    inputs_key: str,
+    latest: Mapping[int, int] | None = None,
+) -> list[Outdated]:
+    """Every procedure in the store whose analysis is not current, oldest code first;
+    `latest`, when already read, is `latest_versions(session)`."""
+    keys = sa_select(
+        col(Analysis.procedure_id),
+        col(Analysis.id),
+        col(Analysis.before_version_id),
+        col(Analysis.rules_version),
+        col(Analysis.context_hash),
+    ).order_by(col(Analysis.id))  # the newest last, so it wins
+    newest = {row[0]: row[1:] for row in session.execute(keys)}
+    found = []
+    latest = latest_versions(session) if latest is None else latest
+    for procedure, version in sorted(latest.items()):
+        last = newest.get(procedure)
+        if last is None:
+            found.append(Outdated(version, "new", None))
+            continue
+        analysis_id, before, rules, context = last
+        if before != version:
+            found.append(Outdated(version, "content", analysis_id))
+        elif rules != rules_signature:
+            found.append(Outdated(version, "rules", analysis_id))
+        elif context != inputs_key:
+            found.append(Outdated(version, "inputs", analysis_id))
+    return found
+
+
+def previous_measures(session: Session, analysis_ids: Sequence[int]) -> dict[int, Measures]:
+    """Analysis id → its measures after, for the analyses given."""
+    rows = session.exec(
+        select(Analysis.id, Analysis.metrics_after).where(col(Analysis.id).in_(analysis_ids))
+    )
+    return {aid: Measures.model_validate(m) for aid, m in rows if aid is not None}
+
+
+def _result(record: ProcedureRecord, analysis: Analysis) -> AnalysisResult:
+    return AnalysisResult(
+        code=record.code,
+        name=record.name,
+        essential=record.essential,
+        rules_signature=analysis.rules_version,
+        before=Measures.model_validate(analysis.metrics_before),
+        after=Measures.model_validate(analysis.metrics_after),
+        changes=tuple(change_from_json(c) for c in analysis.changes),
+        refused=tuple(refusal_from_json(r) for r in analysis.refused),
+    )
+
+
+def current_results(
+    session: Session, rules_signature: str, inputs_key: str
+) -> list[AnalysisResult]:
+    """Each procedure's analysis of its latest version under these rules and inputs."""
+    latest = set(latest_versions(session).values())
+    rows = session.exec(
+        select(ProcedureRecord, Analysis)
+        .join(Analysis, col(Analysis.procedure_id) == col(ProcedureRecord.id))
+        .where(Analysis.rules_version == rules_signature, Analysis.context_hash == inputs_key)
+        .order_by(col(Analysis.id))
+    ).all()
+    current = {
+        record.id: (record, analysis)
+        for record, analysis in rows
+        if analysis.before_version_id in latest
+    }
+    return [_result(record, analysis) for record, analysis in current.values()]
