@@ -30,6 +30,7 @@ stop:
 lint:
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) lint-imports
 
 typecheck:
 	$(RUN) mypy

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from models.graph import ProcedureGraph
-from rules.base import Proposal, Rule, RuleContext
+from rules.base import Proposal, Rule, RuleContext, saving
 from rules.edits import DropBranches
-from rules.structure import decisions_with_dead_branches, never_run, saving
+from rules.structure import decisions_with_dead_branches, never_run
 
 __all__ = ["NeverRunSteps"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -10,11 +11,21 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from models.errors import InvalidRuleParameter
 from models.graph import ProcedureGraph
+from models.procedure import GATEWAY_KINDS
 
 if TYPE_CHECKING:
     from rules.edits import Edit
 
-__all__ = ["Change", "Effect", "NoParams", "Proposal", "Rule", "RuleContext", "removal_effect"]
+__all__ = [
+    "Change",
+    "Effect",
+    "NoParams",
+    "Proposal",
+    "Rule",
+    "RuleContext",
+    "removal_effect",
+    "saving",
+]
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,16 @@ class Effect:
     visits: int = 0
     documents: int = 0
     hours: float = 0.0
+
+
+def saving(G: ProcedureGraph, removed: Iterable[str]) -> Effect:
+    """The estimated effect of removing the steps `removed` from `G`."""
+    steps = [G.nodes[n] for n in removed]
+    return Effect(
+        steps=sum(1 for a in steps if a["kind"] not in GATEWAY_KINDS),
+        hours=sum(a["hours"] for a in steps),
+        documents=len({d for a in steps for d in a["documents"]}),
+    )
 
 
 def removal_effect(G: ProcedureGraph, node: str) -> Effect:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from models.graph import ProcedureGraph, closure
-from models.procedure import GATEWAY_KINDS, ActorKind, StepKind
-from rules.base import Effect
+from models.procedure import ActorKind, StepKind
 
 __all__ = [
     "between",
@@ -19,19 +18,8 @@ __all__ = [
     "removable_check",
     "remove_check",
     "remove_step",
-    "saving",
     "supplies",
 ]
-
-
-def saving(G: ProcedureGraph, removed: Iterable[str]) -> Effect:
-    """The estimated effect of removing the steps `removed` from `G`."""
-    steps = [G.nodes[n] for n in removed]
-    return Effect(
-        steps=sum(1 for a in steps if a["kind"] not in GATEWAY_KINDS),
-        hours=sum(a["hours"] for a in steps),
-        documents=len({d for a in steps for d in a["documents"]}),
-    )
 
 
 def reads_only_sourced_data(

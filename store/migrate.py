@@ -13,7 +13,7 @@ Three kinds of store come in:
 - a store at an older revision: upgraded to the newest one.
 
 A store at a revision this code does not know was written by a newer version of tthc:
-that is a `TthcError` saying to upgrade the project, and nothing is touched.
+that is a `StoreTooNew` error saying to upgrade the project, and nothing is touched.
 
 Two processes may open the same new store at once. Each checks and upgrades under a lock
 held for one transaction: PostgreSQL's `pg_advisory_xact_lock`, SQLite's `BEGIN IMMEDIATE`
@@ -37,7 +37,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from models.errors import TthcError
+from models.errors import StoreTooNew
 
 __all__ = ["BASELINE", "MIGRATIONS", "head_revision", "upgrade"]
 
@@ -117,7 +117,7 @@ def _refuse_unknown(current: tuple[str, ...], engine: Engine) -> None:
     unknown = sorted(set(current) - _scripts().known)
     if unknown:
         store = engine.url.render_as_string(hide_password=True)
-        raise TthcError(
+        raise StoreTooNew(
             f"the store {store} is at migration {', '.join(unknown)}, which this version of "
             f"tthc does not know (newest known: {_scripts().head}): it was written by a newer "
             "version of tthc. Upgrade the project (git pull && make setup) and try again."

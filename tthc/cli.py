@@ -24,8 +24,8 @@ from models.procedure import Procedure
 from publishing.labels import Lang
 from publishing.report import assemble_report, procedure_report
 from publishing.report_files import publish_report
+from publishing.rules_doc import catalogue_markdown
 from rules import RULES_VERSION, get_rules
-from rules.catalogue import catalogue_markdown
 from store.engine import make_engine
 from store.queries import import_procedures, procedures, versions_of
 from store.tables import ProcedureVersion

@@ -28,7 +28,7 @@ from sqlmodel import SQLModel
 
 import store.migrate
 import store.tables  # fills SQLModel.metadata
-from models.errors import TthcError
+from models.errors import StoreTooNew
 from store.engine import make_engine
 from store.migrate import BASELINE, MIGRATIONS, head_revision
 
@@ -263,7 +263,7 @@ def test_a_store_from_a_newer_version_is_refused_and_left_alone(tmp_path: Path) 
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'f00dcafe'")
     engine.dispose()
     before = _schema(url)
-    with pytest.raises(TthcError, match=r"newer version of tthc.*git pull && make setup"):
+    with pytest.raises(StoreTooNew, match=r"newer version of tthc.*git pull && make setup"):
         make_engine(url)
     assert _revisions(url) == ("f00dcafe",)
     assert _schema(url) == before

@@ -9,8 +9,8 @@ import pytest
 
 from inputs.settings import PROJECT_ROOT
 from models.errors import TthcError
+from publishing.rules_doc import catalogue_markdown
 from rules import CATALOGUE, get_rules
-from rules.catalogue import catalogue_markdown
 from rules.guardrails import GUARDRAILS
 
 
