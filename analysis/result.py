@@ -16,7 +16,7 @@ from models.graph import (
     ProcedureGraph,
     content_hash,
     graph_to_json,
-    header,
+    header_of,
     submitted_documents,
 )
 from models.measures import Measures, measures
@@ -124,7 +124,7 @@ class ProcedureAnalysis:
 
     @property
     def header(self) -> Header:
-        return header(self.before)
+        return header_of(self.before)
 
     @property
     def code(self) -> str:

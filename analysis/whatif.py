@@ -9,7 +9,14 @@ from pydantic import BaseModel
 from analysis.result import rule_context
 from models.costs import CostSettings, compliance_cost
 from models.errors import UnknownDataSource
-from models.graph import ProcedureGraph, content_hash, submitted_documents
+from models.graph import (
+    ProcedureGraph,
+    content_hash,
+    documents_of,
+    header_of,
+    step_of,
+    submitted_documents,
+)
 from models.metrics import measure
 from models.procedure import DataSource
 from rules import Rule, RuleContext
@@ -63,8 +70,8 @@ def what_if(
         after = reengineer(G, rules, with_).after
         if content_hash(before) == content_hash(after):
             continue
-        header = G.graph["header"]
-        documents = G.graph["documents"]
+        header = header_of(G)
+        documents = documents_of(G)
         days = measure(before).lead_time_days - measure(after).lead_time_days
         vnd = (
             compliance_cost(before, costs).per_dossier_vnd
@@ -79,7 +86,7 @@ def what_if(
                     documents[d]["name"]
                     for d in sorted(submitted_documents(before) - submitted_documents(after))
                 ],
-                steps_removed=[before.nodes[n]["name"] for n in before if n not in after],
+                steps_removed=[step_of(before, n)["name"] for n in before if n not in after],
                 days_saved_per_dossier=round(days, 3),
                 dossier_days_saved_per_year=round(days * header["annual_volume"], 1),
                 vnd_saved_per_dossier=vnd,

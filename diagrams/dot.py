@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from diagrams.layout import CELL, lane_of, layout
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, actors_of, documents_of, step_of, steps_of
 from models.procedure import ActorKind, Channel, StepKind
 
 __all__ = ["FONT", "DiagramMarks", "procedure_dot"]
@@ -207,10 +207,10 @@ def procedure_dot(G: ProcedureGraph, marks: DiagramMarks | None = None) -> str:
     """
     marks = marks or DiagramMarks()
     ids = {node: f"s{i}" for i, node in enumerate(G)}
-    actors, kinds = G.graph["actors"], lane_of(G)
+    actors, kinds = actors_of(G), lane_of(G)
     names: dict[ActorKind, set[str]] = {}
     for node, kind in kinds.items():
-        names.setdefault(kind, set()).add(actors[G.nodes[node]["actor"]]["name"])
+        names.setdefault(kind, set()).add(actors[step_of(G, node)["actor"]]["name"])
     nodes = {
         node: _step_node(
             attrs,
@@ -218,7 +218,7 @@ def procedure_dot(G: ProcedureGraph, marks: DiagramMarks | None = None) -> str:
             marks.removed_steps.get(node),
             marks.changed_steps.get(node),
         )
-        for node, attrs in G.nodes(data=True)
+        for node, attrs in steps_of(G)
     }
     place = layout(G, {node: n.height for node, n in nodes.items()}, marks.lane_widths)
     legend, dropped = _LEGEND, _dropped(G, marks)
@@ -307,7 +307,7 @@ def _dropped(G: ProcedureGraph, marks: DiagramMarks) -> _Block | None:
         return None
     rows, height = [], 30.0
     for doc, why in sorted(marks.dropped_documents.items()):
-        name = _large(G.graph["documents"][doc]["name"], 120, 46)
+        name = _large(documents_of(G)[doc]["name"], 120, 46)
         reason = _small(why, limit=120, width=56)
         rows.append(f'<TR><TD ALIGN="LEFT"><S>{name.text}</S><BR/>{reason.text}</TD></TR>')
         height += (name + reason).height + 4

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, actors_of, steps_of
 from models.procedure import ActorKind
 
 __all__ = [
@@ -60,8 +60,8 @@ class Layout:
 
 def lane_of(G: ProcedureGraph) -> dict[str, ActorKind]:
     """The lane (kind of actor) of every step."""
-    actors = G.graph["actors"]
-    return {node: ActorKind(actors[actor]["kind"]) for node, actor in G.nodes(data="actor")}
+    actors = actors_of(G)
+    return {node: ActorKind(actors[attrs["actor"]]["kind"]) for node, attrs in steps_of(G)}
 
 
 def back_edges(G: ProcedureGraph) -> set[tuple[str, str]]:

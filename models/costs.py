@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.graph import ProcedureGraph, steps_of_kind, submitted_documents
+from models.graph import (
+    ProcedureGraph,
+    actors_of,
+    documents_of,
+    header_of,
+    step_of,
+    steps_of,
+    steps_of_kind,
+    submitted_documents,
+)
 from models.metrics import expected_total, starts_trip, visits
 from models.procedure import ActorKind, Channel, StepKind
 
@@ -56,23 +65,23 @@ class ComplianceCost(BaseModel):
 
 
 def _is_applicant(G: ProcedureGraph, node: str) -> bool:
-    kind: str = G.graph["actors"][G.nodes[node]["actor"]]["kind"]
+    kind: str = actors_of(G)[step_of(G, node)["actor"]]["kind"]
     return kind == ActorKind.applicant
 
 
 def _pays_online(G: ProcedureGraph) -> bool:
     """Whether the applicant pays online: no payment (or, without one, submission) in person."""
     pays = steps_of_kind(G, StepKind.pay) or steps_of_kind(G, StepKind.submit)
-    return all(G.nodes[n]["channel"] != Channel.in_person for n in pays)
+    return all(step_of(G, n)["channel"] != Channel.in_person for n in pays)
 
 
 def compliance_cost(G: ProcedureGraph, settings: CostSettings) -> ComplianceCost:
     """The Standard-Cost-Model cost of procedure graph `G` for its applicant."""
-    documents = G.graph["documents"]
+    documents = documents_of(G)
     hours: dict[str, float] = {}
     travel: dict[str, float] = {}
     copies: dict[str, float] = {}
-    for node, attrs in G.nodes(data=True):
+    for node, attrs in steps_of(G):
         own = attrs["hours"] if _is_applicant(G, node) else 0.0
         trip = starts_trip(G, node)
         preparing = sum(
@@ -85,7 +94,7 @@ def compliance_cost(G: ProcedureGraph, settings: CostSettings) -> ComplianceCost
             settings.copy_vnd
         )
     total_hours = settings.learning_hours + expected_total(G, hours)
-    fees = G.graph["header"]["fees_vnd"]
+    fees = header_of(G)["fees_vnd"]
     parts = {
         "time_vnd": round(total_hours * settings.hourly_income_vnd),
         "travel_vnd": round(expected_total(G, travel)),
@@ -97,7 +106,7 @@ def compliance_cost(G: ProcedureGraph, settings: CostSettings) -> ComplianceCost
         hours=round(total_hours, 3),
         **parts,
         per_dossier_vnd=per_dossier,
-        per_year_vnd=per_dossier * G.graph["header"]["annual_volume"],
+        per_year_vnd=per_dossier * header_of(G)["annual_volume"],
         settings_version=settings.version,
     )
 
@@ -118,17 +127,17 @@ class Readiness(BaseModel):
 
 def readiness(G: ProcedureGraph, connected_sources: frozenset[str]) -> Readiness:
     """The online readiness of procedure graph `G` given the connected data sources."""
-    fees = G.graph["header"]["fees_vnd"]
+    fees = header_of(G)["fees_vnd"]
     submitted = submitted_documents(G)
     returns = steps_of_kind(G, StepKind.return_)
     return Readiness(
         full_online=visits(G) == 0,
         online_payment=_pays_online(G) if fees["in_person"] or fees["online"] else None,
         electronic_result=bool(returns)
-        and all(G.nodes[n]["channel"] == Channel.online for n in returns),
+        and all(step_of(G, n)["channel"] == Channel.online for n in returns),
         documents_reused=sum(
             1
-            for doc_id, doc in G.graph["documents"].items()
+            for doc_id, doc in documents_of(G).items()
             if doc.get("held_by") in connected_sources and doc_id not in submitted
         ),
         documents_submitted=len(submitted),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import Any, TypeAlias, TypedDict, cast
 
 import networkx as nx
@@ -18,21 +18,26 @@ from models.procedure import GATEWAY_KINDS, Procedure
 
 __all__ = [
     "END",
+    "ActorData",
+    "DocumentData",
     "Header",
     "ProcedureGraph",
     "StepData",
+    "actors_of",
     "adjacency",
     "closure",
     "content_hash",
     "copy_graph",
+    "documents_of",
     "dominators",
     "from_graph",
     "graph_from_json",
     "graph_to_json",
-    "header",
+    "header_of",
     "is_gateway",
     "post_dominators",
-    "step",
+    "step_of",
+    "steps_of",
     "steps_of_kind",
     "submitted_documents",
     "tasks",
@@ -77,14 +82,45 @@ class StepData(TypedDict):
     legal_basis: str | None
 
 
-def header(G: ProcedureGraph) -> Header:
+class ActorData(TypedDict):
+    """An actor in ``G.graph["actors"]``, read through `actors_of`."""
+
+    name: str
+    kind: str
+
+
+class DocumentData(TypedDict):
+    """A document in ``G.graph["documents"]``, read through `documents_of`."""
+
+    name: str
+    copies: int
+    held_by: str | None
+
+
+def header_of(G: ProcedureGraph) -> Header:
     """The header of procedure graph `G`, typed."""
     return cast(Header, G.graph["header"])
 
 
-def step(G: ProcedureGraph, node: str) -> StepData:
-    """The attributes of step `node` of `G`, typed."""
+def actors_of(G: ProcedureGraph) -> dict[str, ActorData]:
+    """The actors of procedure graph `G` by id, typed."""
+    return cast(dict[str, ActorData], G.graph["actors"])
+
+
+def documents_of(G: ProcedureGraph) -> dict[str, DocumentData]:
+    """The documents of procedure graph `G` by id, typed."""
+    return cast(dict[str, DocumentData], G.graph["documents"])
+
+
+def step_of(G: ProcedureGraph, node: str) -> StepData:
+    """The attributes of step `node` of `G`, typed (changes to it change `G`)."""
     return cast(StepData, G.nodes[node])
+
+
+def steps_of(G: ProcedureGraph) -> Iterator[tuple[str, StepData]]:
+    """Each step of `G` with its attributes, typed, in graph order."""
+    for node, attrs in G.nodes(data=True):
+        yield node, cast(StepData, attrs)
 
 
 _HEADER_FIELDS = (

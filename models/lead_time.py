@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph, post_dominators
+from models.graph import ProcedureGraph, post_dominators, step_of, steps_of
 from models.metrics import expected_hours
 from models.procedure import StepKind
 
@@ -31,11 +31,11 @@ def _walk(
     while node != stop and node not in seen:
         seen.add(node)
         path.append(node)
-        kind = G.nodes[node]["kind"]
+        kind = step_of(G, node)["kind"]
         if kind == StepKind.parallel:
             join = closing[node]
             branches = [_walk(G, b, join, closing, set(seen)) for b in G.successors(node)]
-            longest = max(branches, key=lambda b: sum(G.nodes[n]["hours"] for n in b))
+            longest = max(branches, key=lambda b: sum(step_of(G, n)["hours"] for n in b))
             path += longest
             seen.update(longest)
             node = join
@@ -54,8 +54,6 @@ def value_added_share(G: ProcedureGraph, lead_hours: float | None = None) -> flo
     if total == 0:
         return 0.0
     value_added = {
-        node: attrs["hours"]
-        for node, attrs in G.nodes(data=True)
-        if attrs["kind"] in VALUE_ADDED_KINDS
+        node: attrs["hours"] for node, attrs in steps_of(G) if attrs["kind"] in VALUE_ADDED_KINDS
     }
     return expected_hours(G, value_added) / total

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from models.costs import CostSettings, compliance_cost, readiness
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, step_of
 from models.lead_time import critical_path, value_added_share
 from models.metrics import expected_hours, measure
 
@@ -47,5 +47,5 @@ def measures(G: ProcedureGraph, costs: CostSettings, connected: frozenset[str]) 
         online_payment=ready.online_payment,
         electronic_result=ready.electronic_result,
         documents_reused=ready.documents_reused,
-        critical_path=[G.nodes[n]["name"] for n in critical_path(G)],
+        critical_path=[step_of(G, n)["name"] for n in critical_path(G)],
     )

@@ -10,9 +10,12 @@ from pydantic import BaseModel
 from models.errors import LoopWithoutExit
 from models.graph import (
     ProcedureGraph,
+    actors_of,
     adjacency,
     is_gateway,
     post_dominators,
+    step_of,
+    steps_of,
     submitted_documents,
     successor_dicts,
     tasks,
@@ -64,8 +67,8 @@ def measure(G: ProcedureGraph, lead_hours: float | None = None) -> Metrics:
 
 def is_person_task(G: ProcedureGraph, node: str) -> bool:
     """Whether `node` is work a person does (not a gateway, not the system)."""
-    actor = G.graph["actors"].get(G.nodes[node]["actor"], {})
-    return not is_gateway(G, node) and actor.get("kind") != ActorKind.system
+    actor = actors_of(G).get(step_of(G, node)["actor"])
+    return not is_gateway(G, node) and (actor is None or actor["kind"] != ActorKind.system)
 
 
 def handoffs(G: ProcedureGraph) -> int:
@@ -83,7 +86,7 @@ def handoffs(G: ProcedureGraph) -> int:
     >>> handoffs(G)
     1
     """
-    actor: dict[str, str] = {node: attrs["actor"] for node, attrs in G.nodes(data=True)}
+    actor: dict[str, str] = {node: attrs["actor"] for node, attrs in steps_of(G)}
     people = {node for node in G if is_person_task(G, node)}
     _, pred = adjacency(G)
     count = 0
@@ -105,10 +108,11 @@ def handoffs(G: ProcedureGraph) -> int:
 
 def is_visit(G: ProcedureGraph, node: str) -> bool:
     """Whether step `node` brings the applicant to an office in person."""
-    attrs = G.nodes[node]
+    attrs = step_of(G, node)
     if attrs["channel"] != Channel.in_person or is_gateway(G, node):
         return False
-    applicant = G.graph["actors"].get(attrs["actor"], {}).get("kind") == ActorKind.applicant
+    actor = actors_of(G).get(attrs["actor"])
+    applicant = actor is not None and actor["kind"] == ActorKind.applicant
     return applicant or attrs["kind"] in _FACE_TO_FACE
 
 
@@ -131,7 +135,7 @@ def expected_hours(G: ProcedureGraph, hours: Mapping[str, float] | None = None) 
     expected repeats, and a parallel block takes its longest branch.
     """
     if hours is None:
-        return _expected(G, {node: attrs["hours"] for node, attrs in G.nodes(data=True)}, max)
+        return _expected(G, {node: attrs["hours"] for node, attrs in steps_of(G)}, max)
     return _expected(G, {node: hours.get(node, 0.0) for node in G}, max)
 
 
@@ -168,10 +172,10 @@ def _collapse_parallel_blocks(
     A block's amount combines its branches' (`max` for time, `sum` for costs).
     """
     H: ProcedureGraph = nx.DiGraph()
-    H.add_nodes_from((n, {"hours": amounts[n], "kind": a["kind"]}) for n, a in G.nodes(data=True))
+    H.add_nodes_from((n, {"hours": amounts[n], "kind": a["kind"]}) for n, a in steps_of(G))
     H.add_edges_from((u, v, {"p": a.get("probability")}) for u, v, a in G.edges(data=True))
     while True:
-        splits = [n for n in H if H.nodes[n]["kind"] == StepKind.parallel]
+        splits = [n for n in H if step_of(H, n)["kind"] == StepKind.parallel]
         if not splits:
             return H
         closing = post_dominators(H)
@@ -189,10 +193,10 @@ def _collapse_parallel_blocks(
             if inner
             else 0.0
         )
-        block_hours = H.nodes[split]["hours"] + longest + H.nodes[join]["hours"]
+        block_hours = step_of(H, split)["hours"] + longest + step_of(H, join)["hours"]
         after = [(v, a) for _, v, a in H.out_edges(join, data=True)]
         H.remove_nodes_from(inner | {join})
-        H.nodes[split].update(hours=block_hours, kind=StepKind.wait.value)
+        step_of(H, split).update({"hours": block_hours, "kind": StepKind.wait.value})
         H.add_edges_from((split, v, a) for v, a in after)
 
 
@@ -220,7 +224,7 @@ def _absorbing_times(H: ProcedureGraph, absorbing: str | None = None) -> dict[st
     for members in _loops_from_the_end(H, absorbing):
         if len(members) == 1 and not H.has_edge(members[0], members[0]):
             node = members[0]
-            times[node] = H.nodes[node]["hours"] + sum(
+            times[node] = step_of(H, node)["hours"] + sum(
                 weight * times[succ] for succ, weight in _weights(H, node)
             )
         else:
@@ -291,7 +295,7 @@ def _solve_loop(
     for node in members:
         i = index[node]
         rows[i][i] += 1.0
-        rows[i][size] = H.nodes[node]["hours"]
+        rows[i][size] = step_of(H, node)["hours"]
         for succ, weight in _weights(H, node):
             if succ in index:
                 rows[i][index[succ]] -= weight

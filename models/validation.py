@@ -8,10 +8,14 @@ from models.errors import Problem
 from models.graph import (
     END,
     ProcedureGraph,
+    actors_of,
     adjacency,
     closure,
+    documents_of,
     dominators,
     post_dominators,
+    step_of,
+    steps_of,
 )
 from models.procedure import DataSource, StepKind
 
@@ -64,9 +68,9 @@ def reference_problems(
 ) -> list[Problem]:
     """The problems of what `G` names: actors, documents, data sources, legal bases."""
     problems: list[Problem] = []
-    actors = G.graph["actors"]
-    documents = G.graph["documents"]
-    for node, attrs in G.nodes(data=True):
+    actors = actors_of(G)
+    documents = documents_of(G)
+    for node, attrs in steps_of(G):
         where = f"step '{node}'"
         if attrs["actor"] not in actors:
             problems.append(
@@ -97,8 +101,8 @@ def reference_problems(
                 )
             )
     if sources is not None:
-        for doc_id, doc in documents.items():
-            held_by = doc.get("held_by")
+        for doc_id, document in documents.items():
+            held_by = document["held_by"]
             if held_by is not None and held_by not in sources:
                 problems.append(
                     Problem(
@@ -114,7 +118,7 @@ def reference_problems(
 def _routing_problems(G: ProcedureGraph, file: str) -> list[Problem]:
     problems: list[Problem] = []
     for node, flows in G.adjacency():
-        kind = G.nodes[node]["kind"]
+        kind = step_of(G, node)["kind"]
         out_edges = [(node, v, a) for v, a in flows.items()]
         where = f"step '{node}'"
         if kind == StepKind.decide:
@@ -200,7 +204,7 @@ def _block_problems(G: ProcedureGraph, file: str, start: str) -> list[Problem]:
     problems: list[Problem] = []
     gateways: list[tuple[str, str]] = [
         (node, attrs["kind"])
-        for node, attrs in G.nodes(data=True)
+        for node, attrs in steps_of(G)
         if attrs["kind"] in (StepKind.parallel, StepKind.join_)
     ]
     if not gateways:
@@ -210,7 +214,7 @@ def _block_problems(G: ProcedureGraph, file: str, start: str) -> list[Problem]:
     for node, kind in gateways:
         if kind == StepKind.parallel:
             closing = closings.get(node, END)
-            if closing == END or G.nodes[closing]["kind"] != StepKind.join_:
+            if closing == END or step_of(G, closing)["kind"] != StepKind.join_:
                 problems.append(
                     Problem(
                         file,
@@ -223,7 +227,7 @@ def _block_problems(G: ProcedureGraph, file: str, start: str) -> list[Problem]:
                 problems += _branch_problems(G, file, node, closing)
         else:
             opening = openings.get(node)
-            if opening is None or G.nodes[opening]["kind"] != StepKind.parallel:
+            if opening is None or step_of(G, opening)["kind"] != StepKind.parallel:
                 problems.append(
                     Problem(
                         file,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, header_of
 from models.procedure import Channel, StepKind
 from rules.base import Proposal, RuleContext
 from rules.channels import ChannelRule
@@ -30,6 +30,6 @@ class OnlineSubmission(ChannelRule):
     reason_en = "Move in-person submission to online submission on the public service portal"
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
-        if not G.graph["header"]["online_allowed"]:
+        if not header_of(G)["online_allowed"]:
             return []
         return list(self._proposals(G, Channel.online))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, header_of
 from models.procedure import Channel, StepKind
 from rules.base import Proposal, RuleContext
 from rules.channels import ChannelRule
@@ -30,5 +30,5 @@ class ElectronicResult(ChannelRule):
     reason_en = "Return the result electronically or by public post instead of at the desk"
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
-        online = G.graph["header"]["online_allowed"]
+        online = header_of(G)["online_allowed"]
         return list(self._proposals(G, Channel.online if online else Channel.post))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph, submitted_documents
+from models.graph import ProcedureGraph, documents_of, submitted_documents
 from rules.base import Effect, Proposal, Rule, RuleContext
 from rules.edits import DropDocument
 
@@ -31,7 +31,7 @@ class DocumentHeldBySource(Rule):
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         submitted = submitted_documents(G)
         proposals = []
-        for doc_id, doc in G.graph["documents"].items():
+        for doc_id, doc in documents_of(G).items():
             source = doc.get("held_by")
             if doc_id not in submitted or source not in context.connected_sources:
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.graph import ProcedureGraph, submitted_documents
+from models.graph import ProcedureGraph, documents_of, steps_of, submitted_documents
 from models.procedure import StepKind
 from rules.base import Effect, Proposal, Rule, RuleContext
 from rules.edits import Automate
@@ -42,10 +42,10 @@ class AutomaticLookup(Rule):
     params: Params
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
-        documents = G.graph["documents"]
+        documents = documents_of(G)
         submitted = submitted_documents(G)
         proposals = []
-        for node, attrs in G.nodes(data=True):
+        for node, attrs in steps_of(G):
             uses = attrs["uses"]
             if (
                 attrs["kind"] not in _CHECKS
@@ -53,7 +53,7 @@ class AutomaticLookup(Rule):
                 or not reads_only_sourced_data(G, node, context.connected_sources, submitted)
             ):
                 continue
-            sources = sorted({context.source_name(documents[doc]["held_by"]) for doc in uses})
+            sources = sorted({context.source_name(str(documents[doc]["held_by"])) for doc in uses})
             lookup = Automate(
                 node,
                 hours=self.params.lookup_hours,

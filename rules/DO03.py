@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph, submitted_documents
+from models.graph import ProcedureGraph, steps_of, submitted_documents
 from models.procedure import StepKind
 from rules.base import Proposal, Rule, RuleContext
 from rules.edits import RemoveCheck
@@ -39,7 +39,7 @@ class NothingLeftToCheck(Rule):
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         submitted = submitted_documents(G)
         proposals = []
-        for node, attrs in G.nodes(data=True):
+        for node, attrs in steps_of(G):
             if (
                 attrs["kind"] != StepKind.check
                 or attrs["produces"]

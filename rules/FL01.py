@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, step_of
 from rules.base import Proposal, Rule, RuleContext, saving
 from rules.edits import DropBranches
 from rules.structure import decisions_with_dead_branches, never_run
@@ -34,7 +34,7 @@ class SingleBranchDecision(Rule):
         for node, _, live in decisions_with_dead_branches(G):
             if live != 1:
                 continue
-            name = G.nodes[node]["name"]
+            name = step_of(G, node)["name"]
             proposal = self.change(
                 (node,),
                 f"«{name}»",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, step_of
 from rules.base import Proposal, Rule, RuleContext, saving
 from rules.edits import DropBranches
 from rules.structure import decisions_with_dead_branches, never_run
@@ -33,7 +33,7 @@ class NeverRunSteps(Rule):
         for node, dead, live in decisions_with_dead_branches(G):
             if live < 2:
                 continue
-            names = ", ".join(f"«{G.nodes[v]['name']}»" for v in dead)
+            names = ", ".join(f"«{step_of(G, v)['name']}»" for v in dead)
             proposal = self.change(
                 (node, *dead),
                 names,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, StepData, steps_of
 from models.procedure import StepKind
 from rules.base import Proposal, Rule, RuleContext
 from rules.edits import RemoveStep
@@ -37,14 +37,14 @@ class PassThroughTransfer(Rule):
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         proposals = []
-        for node, attrs in G.nodes(data=True):
+        for node, attrs in steps_of(G):
             if not _is_pass_through(G, node, attrs):
                 continue
             proposals.append(self.removal(G, node, RemoveStep(node)))
         return proposals
 
 
-def _is_pass_through(G: ProcedureGraph, node: str, attrs: dict[str, object]) -> bool:
+def _is_pass_through(G: ProcedureGraph, node: str, attrs: StepData) -> bool:
     if attrs["kind"] != StepKind.transfer or attrs["mandatory"]:
         return False
     if attrs["documents"] or attrs["uses"]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph, is_gateway
+from models.graph import ProcedureGraph, is_gateway, step_of
 from rules.base import Effect, Proposal, Rule, RuleContext
 from rules.edits import MergeSteps
 
@@ -32,7 +32,7 @@ class SameActorMerge(Rule):
         for first, second in G.edges:
             if not _mergeable(G, first, second):
                 continue
-            names = f"«{G.nodes[first]['name']}» + «{G.nodes[second]['name']}»"
+            names = f"«{step_of(G, first)['name']}» + «{step_of(G, second)['name']}»"
             edit = MergeSteps(step=second, into=first)
             proposals.append(
                 self.change((first, second), names, effect=Effect(steps=1), edits=(edit,))
@@ -41,7 +41,7 @@ class SameActorMerge(Rule):
 
 
 def _mergeable(G: ProcedureGraph, first: str, second: str) -> bool:
-    a, b = G.nodes[first], G.nodes[second]
+    a, b = step_of(G, first), step_of(G, second)
     return (
         first != second
         and G.out_degree(first) == 1

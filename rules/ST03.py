@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, step_of, steps_of
 from models.procedure import StepKind
 from rules.base import Effect, Proposal, Rule, RuleContext
 from rules.edits import RemoveCheck
@@ -43,13 +43,13 @@ class DuplicateCheck(Rule):
     params: Params
 
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
-        checks = [n for n, attrs in G.nodes(data=True) if attrs["kind"] in self.params.kinds]
+        checks = [n for n, attrs in steps_of(G) if attrs["kind"] in self.params.kinds]
         proposals = []
         for second in checks:
             first = _earlier_same_check(G, second, checks)
             if first is not None:
-                names = f"«{G.nodes[second]['name']}» lặp lại «{G.nodes[first]['name']}»"
-                names_en = f"“{G.nodes[second]['name']}” repeats “{G.nodes[first]['name']}”"
+                names = f"«{step_of(G, second)['name']}» lặp lại «{step_of(G, first)['name']}»"
+                names_en = f"“{step_of(G, second)['name']}” repeats “{step_of(G, first)['name']}”"
                 proposal = self.change(
                     (second, first),
                     names,
@@ -63,13 +63,13 @@ class DuplicateCheck(Rule):
 
 def _covers(G: ProcedureGraph, first: str, second: str) -> bool:
     """Whether check `first` is of the same kind as `second` and looks at all it does."""
-    a, b = G.nodes[first], G.nodes[second]
+    a, b = step_of(G, first), step_of(G, second)
     return a["kind"] == b["kind"] and set(b["uses"]) <= set(a["uses"])
 
 
 def _earlier_same_check(G: ProcedureGraph, second: str, checks: list[str]) -> str | None:
     """A check that every path to `second` passes and that covers what it checks."""
-    attrs = G.nodes[second]
+    attrs = step_of(G, second)
     if not attrs["uses"] or attrs["mandatory"] or attrs["produces"] or attrs["documents"]:
         return None
     covering = [first for first in checks if first != second and _covers(G, first, second)]
@@ -86,4 +86,4 @@ def _earlier_same_check(G: ProcedureGraph, second: str, checks: list[str]) -> st
 
 
 def _saving(G: ProcedureGraph, node: str) -> Effect:
-    return Effect(steps=1, hours=G.nodes[node]["hours"])
+    return Effect(steps=1, hours=step_of(G, node)["hours"])

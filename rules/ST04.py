@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, step_of
 from models.procedure import StepKind
 from rules.base import Proposal, Rule, RuleContext, removal_effect
 from rules.edits import RemoveStep
@@ -49,16 +49,16 @@ class SuccessiveApprovals(Rule):
     def propose(self, G: ProcedureGraph, context: RuleContext) -> list[Proposal]:
         proposals = []
         for run in _approval_runs(G):
-            kept = [n for n in run if G.nodes[n]["mandatory"]]
+            kept = [n for n in run if step_of(G, n)["mandatory"]]
             if not kept:
                 if self.params.unmarked == "keep_all":
                     continue
                 kept = [run[-1]]
-            keeper = G.nodes[kept[-1]]["name"]
+            keeper = step_of(G, kept[-1])["name"]
             for node in run:
-                if node in kept or G.nodes[node]["produces"]:
+                if node in kept or step_of(G, node)["produces"]:
                     continue
-                name = G.nodes[node]["name"]
+                name = step_of(G, node)["name"]
                 proposal = self.change(
                     (node, kept[-1]),
                     f"«{name}»; giữ «{keeper}»",
@@ -74,7 +74,7 @@ def _approval_runs(G: ProcedureGraph) -> list[list[str]]:
     """Maximal runs of two or more approvals joined by single flows, in order."""
 
     def is_approval(node: str) -> bool:
-        return G.nodes[node]["kind"] in _APPROVALS
+        return step_of(G, node)["kind"] in _APPROVALS
 
     def next_in_run(node: str) -> str | None:
         if G.out_degree(node) != 1:

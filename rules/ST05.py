@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from models.graph import ProcedureGraph, copy_graph
+from models.graph import ProcedureGraph, copy_graph, step_of
 from models.metrics import handoffs, is_person_task
 from models.procedure import StepKind
 from rules.base import Effect, Proposal, Rule, RuleContext
@@ -52,8 +52,8 @@ class ParallelIndependentSteps(Rule):
                 run.pop()
             if len(run) < 2:
                 continue
-            hours = [G.nodes[n]["hours"] for n in run]
-            names = " ‖ ".join(f"«{G.nodes[n]['name']}»" for n in run)
+            hours = [step_of(G, n)["hours"] for n in run]
+            names = " ‖ ".join(f"«{step_of(G, n)['name']}»" for n in run)
             proposal = self.change(
                 tuple(run),
                 names,
@@ -65,7 +65,7 @@ class ParallelIndependentSteps(Rule):
         return proposals
 
     def _eligible(self, G: ProcedureGraph, node: str) -> bool:
-        attrs = G.nodes[node]
+        attrs = step_of(G, node)
         return (
             attrs["kind"] in self.params.kinds
             and is_person_task(G, node)
@@ -83,7 +83,7 @@ class ParallelIndependentSteps(Rule):
                 G.in_degree(succ) != 1
                 or succ in run
                 or not self._eligible(G, succ)
-                or any(G.nodes[succ]["actor"] == G.nodes[n]["actor"] for n in run)
+                or any(step_of(G, succ)["actor"] == step_of(G, n)["actor"] for n in run)
                 or any(_depends(G, succ, n) or _depends(G, n, succ) for n in run)
             ):
                 break
@@ -92,12 +92,12 @@ class ParallelIndependentSteps(Rule):
 
 
 def _depends(G: ProcedureGraph, user: str, producer: str) -> bool:
-    return bool(set(G.nodes[user]["uses"]) & supplies(G, producer))
+    return bool(set(step_of(G, user)["uses"]) & supplies(G, producer))
 
 
 def _worth_it(G: ProcedureGraph, run: list[str]) -> bool:
     """Whether running `run` in parallel saves time and adds no hand-off."""
-    hours = [G.nodes[n]["hours"] for n in run]
+    hours = [step_of(G, n)["hours"] for n in run]
     if sum(hours) <= max(hours):
         return False
     H = copy_graph(G)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from models.errors import InvalidRuleParameter
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, step_of
 from models.procedure import GATEWAY_KINDS
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class Effect:
 
 def saving(G: ProcedureGraph, removed: Iterable[str]) -> Effect:
     """The estimated effect of removing the steps `removed` from `G`."""
-    steps = [G.nodes[n] for n in removed]
+    steps = [step_of(G, n) for n in removed]
     return Effect(
         steps=sum(1 for a in steps if a["kind"] not in GATEWAY_KINDS),
         hours=sum(a["hours"] for a in steps),
@@ -65,7 +65,7 @@ def saving(G: ProcedureGraph, removed: Iterable[str]) -> Effect:
 
 def removal_effect(G: ProcedureGraph, node: str) -> Effect:
     """The estimated effect of removing step `node` of `G` alone."""
-    attrs = G.nodes[node]
+    attrs = step_of(G, node)
     return Effect(steps=1, hours=attrs["hours"], documents=len(attrs["documents"]))
 
 
@@ -183,7 +183,7 @@ class Rule:
 
     def removal(self, G: ProcedureGraph, node: str, edit: Edit) -> Proposal:
         """The change that removes step `node` of `G` by `edit`, its effect estimated."""
-        name = G.nodes[node]["name"]
+        name = step_of(G, node)["name"]
         effect = removal_effect(G, node)
         return self.change((node,), f"«{name}»", f"“{name}”", effect=effect, edits=(edit,))
 

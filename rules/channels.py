@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, steps_of
 from models.metrics import is_visit
 from models.procedure import Channel, StepKind
 from rules.base import Effect, Proposal, Rule
@@ -19,7 +19,7 @@ class ChannelRule(Rule):
     kinds: frozenset[StepKind]
 
     def _proposals(self, G: ProcedureGraph, channel: Channel) -> Iterable[Proposal]:
-        for node, attrs in G.nodes(data=True):
+        for node, attrs in steps_of(G):
             if (
                 attrs["channel"] != Channel.in_person
                 or attrs["kind"] not in self.kinds

@@ -12,7 +12,7 @@ import itertools
 from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar
 
-from models.graph import ProcedureGraph
+from models.graph import ActorData, ProcedureGraph, actors_of, step_of
 from models.procedure import ActorKind, Channel, StepKind
 from rules.structure import drop_dead_branches, remove_check, remove_step
 
@@ -32,7 +32,7 @@ __all__ = [
     "edit_to_json",
 ]
 
-SYSTEM_ACTOR = {"name": "Hệ thống thông tin giải quyết TTHC", "kind": ActorKind.system.value}
+SYSTEM_ACTOR = ActorData(name="Hệ thống thông tin giải quyết TTHC", kind=ActorKind.system.value)
 
 # When two steps merge, the merged step takes the weightier kind and channel.
 _KIND_WEIGHT = [
@@ -113,17 +113,20 @@ class MergeSteps(Edit):
     into: str
 
     def apply(self, G: ProcedureGraph) -> Realised:
-        a, b = G.nodes[self.into], G.nodes[self.step]
+        a, b = step_of(G, self.into), step_of(G, self.step)
         kinds = sorted((StepKind(a["kind"]), StepKind(b["kind"])), key=_KIND_WEIGHT.index)
         channels = sorted((Channel(a["channel"]), Channel(b["channel"])), key=_CHANNEL_WEIGHT.index)
         a.update(
-            name=f"{a['name']}; {b['name']}",
-            kind=kinds[0].value,
-            channel=channels[0].value,
-            hours=a["hours"] + b["hours"],
-            documents=a["documents"] + [d for d in b["documents"] if d not in a["documents"]],
-            uses=a["uses"] + [d for d in b["uses"] if d not in a["uses"]],
-            produces=a["produces"] + [d for d in b["produces"] if d not in a["produces"]],
+            {
+                "name": f"{a['name']}; {b['name']}",
+                "kind": kinds[0].value,
+                "channel": channels[0].value,
+                "hours": a["hours"] + b["hours"],
+                "documents": a["documents"]
+                + [d for d in b["documents"] if d not in a["documents"]],
+                "uses": a["uses"] + [d for d in b["uses"] if d not in a["uses"]],
+                "produces": a["produces"] + [d for d in b["produces"] if d not in a["produces"]],
+            }
         )
         after = [(v, attrs) for _, v, attrs in G.out_edges(self.step, data=True)]
         G.remove_node(self.step)
@@ -141,7 +144,7 @@ class SwitchChannel(Edit):
     new: Channel
 
     def apply(self, G: ProcedureGraph) -> Realised:
-        G.nodes[self.step]["channel"] = self.new.value
+        step_of(G, self.step)["channel"] = self.new.value
         return Realised()
 
 
@@ -156,7 +159,7 @@ class DropDocument(Edit):
 
     def apply(self, G: ProcedureGraph) -> Realised:
         for node in G:
-            docs: list[str] = G.nodes[node]["documents"]
+            docs: list[str] = step_of(G, node)["documents"]
             if self.document in docs:
                 docs.remove(self.document)
         return Realised()
@@ -174,20 +177,22 @@ class Automate(Edit):
     new_name: str
 
     def apply(self, G: ProcedureGraph) -> Realised:
-        actors = G.graph["actors"]
+        actors = actors_of(G)
         system = next((a for a, attrs in actors.items() if attrs["kind"] == ActorKind.system), None)
         if system is None:
             system = "system"
             while system in actors:
                 system += "_"
-            actors[system] = dict(SYSTEM_ACTOR)
-        attrs = G.nodes[self.step]
+            actors[system] = ActorData(name=SYSTEM_ACTOR["name"], kind=SYSTEM_ACTOR["kind"])
+        attrs = step_of(G, self.step)
         attrs.update(
-            actor=system,
-            kind=StepKind.verify.value,
-            channel=Channel.internal.value,
-            hours=min(self.hours, attrs["hours"]),
-            name=self.new_name,
+            {
+                "actor": system,
+                "kind": StepKind.verify.value,
+                "channel": Channel.internal.value,
+                "hours": min(self.hours, attrs["hours"]),
+                "name": self.new_name,
+            }
         )
         return Realised()
 
@@ -204,7 +209,7 @@ class RunInParallel(Edit):
         first, last = run[0], run[-1]
         split, join = _new_id(G, f"{first}_split"), _new_id(G, f"{first}_join")
         gateway = {
-            "actor": G.nodes[first]["actor"],
+            "actor": step_of(G, first)["actor"],
             "channel": Channel.internal.value,
             "hours": 0.0,
             "documents": [],

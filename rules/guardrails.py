@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.graph import ProcedureGraph, dominators, submitted_documents, tasks
+from models.graph import (
+    ProcedureGraph,
+    documents_of,
+    dominators,
+    step_of,
+    steps_of,
+    submitted_documents,
+    tasks,
+)
 from models.metrics import handoffs, visits
 from models.procedure import StepKind
 from models.validation import reference_problems, validate_graph
@@ -42,7 +50,7 @@ def unmet_uses(
     step on every path to it (a dominator), or any step in a parallel block
     that closed before it (a `join` waits for all its branches).
     """
-    documents = G.graph["documents"]
+    documents = documents_of(G)
     if idom is None:
         idom = dominators(G, next(node for node in G if G.in_degree(node) == 0))
     known: dict[str, frozenset[str]] = {}
@@ -51,7 +59,7 @@ def unmet_uses(
         if node not in known:
             parent = idom.get(node, node)
             earlier = available(parent) if parent != node else frozenset()
-            if G.nodes[node]["kind"] == StepKind.join_:
+            if step_of(G, node)["kind"] == StepKind.join_:
                 earlier = earlier.union(*(available(q) for q in G.predecessors(node)))
             known[node] = earlier | supplies(G, node)
         return known[node]
@@ -75,7 +83,7 @@ def _same_routing(G: ProcedureGraph, H: ProcedureGraph) -> bool:
     if len(G) != len(H) or G.number_of_edges() != H.number_of_edges():
         return False
     return dict(G.adjacency()) == dict(H.adjacency()) and all(
-        H.nodes[node]["kind"] == kind for node, kind in G.nodes(data="kind")
+        step_of(H, node)["kind"] == attrs["kind"] for node, attrs in steps_of(G)
     )
 
 
@@ -100,9 +108,9 @@ class Guarded:
         """Return the code of the first guardrail `after` breaks, or `after` guarded."""
         before = self.graph
         for node, mandatory in before.nodes(data="mandatory"):
-            if mandatory and not (node in after and after.nodes[node]["mandatory"]):
+            if mandatory and not (node in after and step_of(after, node)["mandatory"]):
                 return "mandatory_step_kept"
-        documents = before.graph["documents"]
+        documents = documents_of(before)
         for doc in submitted_documents(before) - submitted_documents(after):
             if documents[doc].get("held_by") not in self.context.connected_sources:
                 return "document_dropped_only_when_held"

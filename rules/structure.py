@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from models.graph import ProcedureGraph, closure
+from models.graph import ProcedureGraph, actors_of, closure, documents_of, step_of, steps_of
 from models.procedure import ActorKind, StepKind
 
 __all__ = [
@@ -27,12 +27,12 @@ def reads_only_sourced_data(
 ) -> bool:
     """Whether person step `node` reads documents, none submitted any more, all held by a
     connected source: its check could be a look-up, or has nothing left to check."""
-    attrs = G.nodes[node]
+    attrs = step_of(G, node)
     uses = attrs["uses"]
-    documents = G.graph["documents"]
+    documents = documents_of(G)
     return (
         bool(uses)
-        and G.graph["actors"][attrs["actor"]]["kind"] != ActorKind.system
+        and actors_of(G)[attrs["actor"]]["kind"] != ActorKind.system
         and not any(doc in submitted for doc in uses)
         and all(documents[doc].get("held_by") in connected for doc in uses)
     )
@@ -40,7 +40,7 @@ def reads_only_sourced_data(
 
 def decisions_with_dead_branches(G: ProcedureGraph) -> Iterator[tuple[str, list[str], int]]:
     """Each decision with never-taken branches: (decision, those branches, live branches)."""
-    for node, attrs in G.nodes(data=True):
+    for node, attrs in steps_of(G):
         if attrs["kind"] == StepKind.decide:
             dead = dead_branches(G, node)
             if dead:
@@ -49,7 +49,7 @@ def decisions_with_dead_branches(G: ProcedureGraph) -> Iterator[tuple[str, list[
 
 def supplies(G: ProcedureGraph, node: str) -> set[str]:
     """The documents step `node` brings into the procedure: submitted or produced."""
-    attrs = G.nodes[node]
+    attrs = step_of(G, node)
     return {*attrs["documents"], *attrs["produces"]}
 
 
@@ -76,7 +76,7 @@ def _bypass(H: ProcedureGraph, node: str) -> None:
 
 def _idle(H: ProcedureGraph, node: str) -> bool:
     """Whether gateway `node` has nothing left to route."""
-    kind = H.nodes[node]["kind"]
+    kind = step_of(H, node)["kind"]
     if H.out_degree(node) != 1:
         return False
     return kind in (StepKind.decide, StepKind.parallel) or (
@@ -124,7 +124,7 @@ def _rework_exit(G: ProcedureGraph, check: str) -> tuple[str, str] | None:
     followed by such a rework decision.
     """
     (succ,) = G.successors(check)
-    if G.nodes[succ]["kind"] != StepKind.decide or G.in_degree(succ) != 1:
+    if step_of(G, succ)["kind"] != StepKind.decide or G.in_degree(succ) != 1:
         return None
     onward = [b for b in G.successors(succ) if check not in closure(G.successors, [b])]
     return (succ, onward[0]) if len(onward) == 1 else None
@@ -146,17 +146,17 @@ def dominates(G: ProcedureGraph, start: str, first: str, second: str) -> bool:
 def removable_check(G: ProcedureGraph, node: str) -> bool:
     """Whether `remove_check` can take `node` out: one flow out, any decision on its
     result only sends the dossier back for rework, and no step the law requires goes."""
-    if G.in_degree(node) == 0 or G.out_degree(node) != 1 or G.nodes[node]["mandatory"]:
+    if G.in_degree(node) == 0 or G.out_degree(node) != 1 or step_of(G, node)["mandatory"]:
         return False
     (succ,) = G.successors(node)
-    if G.nodes[succ]["kind"] != StepKind.decide:
+    if step_of(G, succ)["kind"] != StepKind.decide:
         return succ != node
     exit_ = _rework_exit(G, node)
     if exit_ is None:
         return False
     decision, onward = exit_
     kept = _reached_only_through(G, decision, [onward])
-    return not any(G.nodes[n]["mandatory"] for n in G if n not in kept)
+    return not any(step_of(G, n)["mandatory"] for n in G if n not in kept)
 
 
 def remove_check(G: ProcedureGraph, node: str) -> None:
