@@ -10,7 +10,7 @@ from analysis.result import ProcedureAnalysis
 from diagrams.dot import DiagramMarks, procedure_dot
 from diagrams.layout import lane_widths
 from diagrams.render import Format, render
-from models.graph import ProcedureGraph
+from models.graph import ProcedureGraph, documents_of, step_of, submitted_documents
 from models.metrics import Metrics
 from models.procedure import ActorKind
 from rules.edits import DropDocument, MergeSteps
@@ -59,6 +59,15 @@ def before_after_dot(analysis: ProcedureAnalysis) -> tuple[str, str]:
         for edit in change.edits
         if isinstance(edit, DropDocument)
     }
+    still_asked = submitted_documents(analysis.outcome.after)
+    held_by = {doc: d["held_by"] for doc, d in documents_of(analysis.before).items()}
+    for change in changes:  # documents that go with the steps that asked for them
+        for node in change.removed_steps:
+            asked = step_of(analysis.before, node)["documents"] if node in analysis.before else []
+            for doc in asked:
+                if doc not in still_asked and doc not in dropped:
+                    source = held_by.get(doc)
+                    dropped[doc] = f"{change.rule}: {source}" if source else change.rule
     strip = headline(analysis.metrics_before, analysis.metrics_after)
     merged: list[set[str]] = []
     merging: list[str] = []

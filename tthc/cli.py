@@ -27,6 +27,7 @@ from publishing.report_files import publish_report
 from publishing.rules_doc import catalogue_markdown
 from rules import RULES_VERSION, get_rules
 from store.engine import make_engine
+from store.migrate import head_revision
 from store.queries import import_procedures, procedures, versions_of
 from store.tables import ProcedureVersion
 from tthc.serve import Stack, start
@@ -50,9 +51,26 @@ Params = Annotated[
 ]
 
 
+db = typer.Typer(help="The store: its schema and migrations.", no_args_is_help=True)
+app.add_typer(db, name="db")
+
+
 @app.callback()
 def main() -> None:
     """Re-engineer Vietnamese administrative procedures (TTHC)."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the store (TTHC_DATABASE_URL) to the newest schema; every command does this
+    when it opens the store, so this is for operators who want it done first."""
+    url = get_settings().database_url
+    try:
+        engine = make_engine(url)
+    except TthcError as error:
+        raise _fail(error) from error
+    store = engine.url.render_as_string(hide_password=True)
+    typer.echo(f"{store}: at migration {head_revision()} (the newest)")
 
 
 def _fail(error: TthcError) -> typer.Exit:

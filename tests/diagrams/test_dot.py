@@ -138,3 +138,40 @@ def test_pdf_embeds_only_the_dejavu_fonts_chosen_for_vietnamese() -> None:
     assert (
         pdf.count(b"/FontFile") == len(re.findall(rb"/BaseFont", pdf)) // 2 or b"/FontFile" in pdf
     )
+
+
+def test_documents_that_go_with_a_never_run_step_are_in_the_dropped_table() -> None:
+    """A decision that only goes one way takes its other branch, and the document asked
+    there, with it: the table of documents no longer asked for lists it too."""
+    document = minimal_procedure()
+    # held by a connected source, so the guardrails let the never-run branch go with it
+    document["documents"]["extra"] = {"name": "Giấy xác nhận phụ", "held_by": "population_db"}
+    document["steps"].insert(
+        2,
+        {"id": "route", "name": "Thuộc diện đặc biệt?", "actor": "desk", "kind": "decide"},
+    )
+    document["steps"].insert(
+        3,
+        {
+            "id": "extra_step",
+            "name": "Nộp giấy xác nhận phụ",
+            "actor": "applicant",
+            "kind": "submit",
+            "hours": 1,
+            "documents": ["extra"],
+        },
+    )
+    document["flows"] = [
+        {"from": "submit", "to": "check"},
+        {"from": "check", "to": "route"},
+        {"from": "route", "to": "transfer", "when": "không", "probability": 1},
+        {"from": "route", "to": "extra_step", "when": "có", "probability": 0},
+        {"from": "extra_step", "to": "transfer"},
+        {"from": "transfer", "to": "sign"},
+        {"from": "sign", "to": "return"},
+    ]
+    analysis = analyze(to_graph(Procedure.model_validate(document)), get_rules(), CONTEXT)
+    [removal] = [c for c in analysis.outcome.changes if "extra_step" in c.removed_steps]
+    before, _ = before_after_dot(analysis)
+    table = before.split("Giấy xác nhận phụ")[1].split("</TR>")[0]
+    assert f"{removal.rule}: population_db" in table

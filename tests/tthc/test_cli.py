@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,14 @@ from typer.testing import CliRunner
 
 from inputs.settings import get_settings
 from store.engine import make_engine
+from store.migrate import head_revision
 from store.tables import ProcedureVersion
 from tests.conftest import CATALOG, minimal_procedure, write_yaml
 from tthc.cli import app
 
 runner = CliRunner()
 BIRTH = CATALOG / "essential" / "09-dang-ky-khai-sinh.yaml"
+FIXTURES = Path(__file__).parents[1] / "store" / "fixtures"
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +101,20 @@ def test_whatif_refuses_an_unknown_source() -> None:
     result = runner.invoke(app, ["whatif", "--connect", "moon_db"])
     assert result.exit_code == 1
     assert "unknown data source ['moon_db']" in result.output
+
+
+def test_db_upgrade_brings_a_store_written_before_migrations_to_the_newest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "old.sqlite"
+    shutil.copy(FIXTURES / "store-before-migrations.sqlite", store)
+    monkeypatch.setenv("TTHC_DATABASE_URL", f"sqlite:///{store}")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["db", "upgrade"])
+        assert result.exit_code == 0, result.output
+        assert f"at migration {head_revision()}" in result.output
+        listed = CliRunner().invoke(app, ["list"])
+        assert listed.output.count("\n") == 4  # the fixture's four procedures, intact
+    finally:
+        get_settings.cache_clear()
