@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from inputs.registry import load_cost_settings
-from inputs.settings import PROJECT_ROOT
 from models.costs import CostSettings, compliance_cost, readiness
-from models.errors import InvalidSettings
 from models.graph import ProcedureGraph, to_graph
 from models.metrics import expected_hours, expected_total
 from models.procedure import Procedure
@@ -126,14 +122,3 @@ def test_readiness_before_and_after_going_online() -> None:
     assert (online.full_online, online.online_payment, online.electronic_result) == (
         True, True, True,
     )  # fmt: skip
-
-
-def test_bundled_settings_load_and_a_bad_file_names_the_field(tmp_path: Path) -> None:
-    bundled = load_cost_settings(PROJECT_ROOT / "catalog" / "cost_settings.yaml")
-    assert bundled.hourly_income_vnd > 0 and bundled.version
-    bad = tmp_path / "cost_settings.yaml"
-    bad.write_text("version: x\nhourly_income_vnd: -5\n", encoding="utf-8")
-    with pytest.raises(InvalidSettings) as error:
-        load_cost_settings(bad)
-    text = str(error.value)
-    assert "hourly_income_vnd" in text and "learning_hours" in text and str(bad) in text

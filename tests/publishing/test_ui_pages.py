@@ -7,7 +7,6 @@ import base64
 
 from analysis.result import AnalysisResult
 from diagrams.figures import diagram_files
-from flows.artifacts import artifact_key
 from models.measures import Measures
 from publishing.site import SiteEntry
 from publishing.ui_pages import Reanalysed, inline_svg, procedure_markdown, summary_markdown
@@ -18,11 +17,6 @@ MEASURES = Measures(
     cost_per_dossier_vnd=709_442, cost_per_year_vnd=6_384_978_000, full_online=False,
     online_payment=False, electronic_result=False, documents_reused=0, critical_path=["Nộp"],
 )  # fmt: skip
-
-
-def test_keys_are_stable_and_allowed() -> None:
-    assert artifact_key("1.001193") == "procedure-1-001193"
-    assert artifact_key("ESS17-BHYT-HGD") == "procedure-ess17-bhyt-hgd"
 
 
 def test_images_are_scaled_to_the_width_asked() -> None:
