@@ -15,8 +15,10 @@ from models.graph import (
     Header,
     ProcedureGraph,
     content_hash,
+    documents_of,
     graph_to_json,
     header_of,
+    step_of,
     submitted_documents,
 )
 from models.measures import Measures, measures
@@ -28,12 +30,15 @@ from rules.engine import Outcome, Refusal, reengineer
 
 __all__ = [
     "AnalysisResult",
+    "DroppedDocument",
     "Inputs",
     "ProcedureAnalysis",
     "ProposedVersion",
+    "ResultView",
     "analyze",
     "change_from_json",
     "change_to_json",
+    "dropped_documents",
     "refusal_from_json",
     "refusal_to_json",
     "rule_context",
@@ -73,9 +78,49 @@ class Inputs:
 
 
 @dataclass(frozen=True)
+class DroppedDocument:
+    """A dossier component the applicant no longer submits: the rule whose change drops
+    it and, when a connected data source holds it, that source's id."""
+
+    document: str
+    name: str
+    rule: str
+    source: str | None
+    source_name: str | None = None
+
+
+def dropped_documents(
+    before: ProcedureGraph, outcome: Outcome, source_names: Mapping[str, str] | None = None
+) -> tuple[DroppedDocument, ...]:
+    """The documents `before` asks for and `outcome.after` no longer does, by document id:
+    dropped by an edit (with the source that replaces it), or gone with the steps that
+    asked for them (a never-run branch, a removed check). `source_names` names the
+    sources (the registry's names)."""
+    documents = documents_of(before)
+    still_asked = submitted_documents(outcome.after)
+    why: dict[str, tuple[str, str | None]] = {}
+    for change in outcome.changes:
+        for edit in change.edits:
+            if isinstance(edit, DropDocument):
+                why.setdefault(edit.document, (change.rule, edit.source))
+        for node in change.removed_steps:
+            asked = step_of(before, node)["documents"] if node in before else []
+            for doc in asked:
+                if doc not in still_asked:
+                    why.setdefault(doc, (change.rule, documents[doc]["held_by"]))
+    names = source_names or {}
+    return tuple(
+        DroppedDocument(doc, documents[doc]["name"], rule, source, names.get(source or ""))
+        for doc, (rule, source) in sorted(why.items())
+        if doc not in still_asked
+    )
+
+
+@dataclass(frozen=True)
 class AnalysisResult:
     """What every output shows of an analysis: the procedure, its measures before and
-    after, the changes made (with their edits) and the proposals refused."""
+    after, the changes made (with their edits), the proposals refused and the documents
+    no longer asked for."""
 
     code: str
     name: str
@@ -85,16 +130,41 @@ class AnalysisResult:
     after: Measures
     changes: tuple[Change, ...]
     refused: tuple[Refusal, ...] = ()
+    dropped_documents: tuple[DroppedDocument, ...] = ()
+
+
+class ResultView:
+    """What a publication's entry (a site page, a report row) shows of its `result`."""
+
+    result: AnalysisResult
 
     @property
-    def dropped_documents(self) -> dict[str, tuple[str, str]]:
-        """Document id → (the rule that drops it, the data source that replaces it)."""
-        return {
-            edit.document: (change.rule, edit.source)
-            for change in self.changes
-            for edit in change.edits
-            if isinstance(edit, DropDocument)
-        }
+    def code(self) -> str:
+        return self.result.code
+
+    @property
+    def name(self) -> str:
+        return self.result.name
+
+    @property
+    def essential(self) -> int | None:
+        return self.result.essential
+
+    @property
+    def before(self) -> Measures:
+        return self.result.before
+
+    @property
+    def after(self) -> Measures:
+        return self.result.after
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return self.result.changes
+
+    @property
+    def refused(self) -> tuple[Refusal, ...]:
+        return self.result.refused
 
 
 @dataclass(frozen=True)
@@ -146,6 +216,9 @@ class ProcedureAnalysis:
             after=measures(self.outcome.after, inputs.costs, connected),
             changes=self.outcome.changes,
             refused=self.outcome.refused,
+            dropped_documents=dropped_documents(
+                self.before, self.outcome, inputs.context.source_names
+            ),
         )
 
     def proposal(self) -> ProposedVersion:

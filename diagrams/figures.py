@@ -6,14 +6,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.result import ProcedureAnalysis
+from analysis.result import ProcedureAnalysis, dropped_documents
 from diagrams.dot import DiagramMarks, procedure_dot
 from diagrams.layout import lane_widths
 from diagrams.render import Format, render
-from models.graph import ProcedureGraph, documents_of, step_of, submitted_documents
+from models.graph import ProcedureGraph
 from models.metrics import Metrics
 from models.procedure import ActorKind
-from rules.edits import DropDocument, MergeSteps
+from rules.edits import MergeSteps
 
 __all__ = [
     "DiagramFiles",
@@ -54,20 +54,9 @@ def before_after_dot(analysis: ProcedureAnalysis) -> tuple[str, str]:
     changes = analysis.outcome.changes
     removed = {step: change.rule for change in changes for step in change.removed_steps}
     dropped = {
-        edit.document: f"{change.rule}: {edit.source}"
-        for change in changes
-        for edit in change.edits
-        if isinstance(edit, DropDocument)
+        d.document: f"{d.rule}: {d.source}" if d.source else d.rule
+        for d in dropped_documents(analysis.before, analysis.outcome)
     }
-    still_asked = submitted_documents(analysis.outcome.after)
-    held_by = {doc: d["held_by"] for doc, d in documents_of(analysis.before).items()}
-    for change in changes:  # documents that go with the steps that asked for them
-        for node in change.removed_steps:
-            asked = step_of(analysis.before, node)["documents"] if node in analysis.before else []
-            for doc in asked:
-                if doc not in still_asked and doc not in dropped:
-                    source = held_by.get(doc)
-                    dropped[doc] = f"{change.rule}: {source}" if source else change.rule
     strip = headline(analysis.metrics_before, analysis.metrics_after)
     merged: list[set[str]] = []
     merging: list[str] = []

@@ -113,14 +113,18 @@ def documents_of(G: ProcedureGraph) -> dict[str, DocumentData]:
 
 
 def step_of(G: ProcedureGraph, node: str) -> StepData:
-    """The attributes of step `node` of `G`, typed (changes to it change `G`)."""
-    return cast(StepData, G.nodes[node])
+    """The attributes of step `node` of `G`, typed (changes to it change `G`).
+
+    Read from networkx's own node dict: rules and metrics call this in their hot loops.
+    """
+    data: StepData = G.__dict__["_node"][node]
+    return data
 
 
-def steps_of(G: ProcedureGraph) -> Iterator[tuple[str, StepData]]:
+def steps_of(G: ProcedureGraph) -> Iterable[tuple[str, StepData]]:
     """Each step of `G` with its attributes, typed, in graph order."""
-    for node, attrs in G.nodes(data=True):
-        yield node, cast(StepData, attrs)
+    steps: Iterable[tuple[str, StepData]] = G.__dict__["_node"].items()
+    return steps
 
 
 _HEADER_FIELDS = (

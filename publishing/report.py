@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analysis.result import AnalysisResult
+from analysis.result import AnalysisResult, ResultView
 from diagrams.figures import slug
 from models.costs import CostSettings
 from models.graph import Header
-from models.measures import Measures
-from rules import Change
 
 __all__ = ["TOTALLED", "ProcedureReport", "Report", "assemble_report", "procedure_report"]
 
@@ -23,36 +21,12 @@ TOTALLED = ("steps", "handoffs", "visits", "documents", "lead_time_days", "cost_
 
 
 @dataclass(frozen=True)
-class ProcedureReport:
-    """One procedure's row: its header's figures and its analysis."""
+class ProcedureReport(ResultView):
+    """One procedure's row: its analysis and its header's figures."""
 
     result: AnalysisResult
     annual_volume: int
     statutory_days: float
-
-    @property
-    def code(self) -> str:
-        return self.result.code
-
-    @property
-    def name(self) -> str:
-        return self.result.name
-
-    @property
-    def essential(self) -> int | None:
-        return self.result.essential
-
-    @property
-    def before(self) -> Measures:
-        return self.result.before
-
-    @property
-    def after(self) -> Measures:
-        return self.result.after
-
-    @property
-    def changes(self) -> tuple[Change, ...]:
-        return self.result.changes
 
     @property
     def page(self) -> str:

@@ -8,13 +8,10 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from analysis.result import AnalysisResult
+from analysis.result import AnalysisResult, ResultView
 from diagrams.figures import DiagramFiles, slug
-from models.measures import Measures
 from publishing.labels import LABELS, METRIC_KEYS, READINESS_KEYS, figure
 from publishing.report import TOTALLED
-from rules import Change
-from rules.engine import Refusal
 
 __all__ = ["METRIC_LABELS", "READINESS_LABELS", "SiteEntry", "write_site"]
 
@@ -30,39 +27,11 @@ _environment.globals["figure"] = figure
 
 
 @dataclass(frozen=True)
-class SiteEntry:
+class SiteEntry(ResultView):
     """What the site shows of one analysed procedure: its result and its diagrams."""
 
     result: AnalysisResult
     diagrams: DiagramFiles
-
-    @property
-    def code(self) -> str:
-        return self.result.code
-
-    @property
-    def name(self) -> str:
-        return self.result.name
-
-    @property
-    def essential(self) -> int | None:
-        return self.result.essential
-
-    @property
-    def before(self) -> Measures:
-        return self.result.before
-
-    @property
-    def after(self) -> Measures:
-        return self.result.after
-
-    @property
-    def changes(self) -> tuple[Change, ...]:
-        return self.result.changes
-
-    @property
-    def refused(self) -> tuple[Refusal, ...]:
-        return self.result.refused
 
     @property
     def page(self) -> str:

@@ -9,6 +9,7 @@ outside `rules/` needs to know which rule does what.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import Any, ClassVar
 
@@ -61,8 +62,13 @@ class Edit:
         raise NotImplementedError
 
 
-def _gone(G: ProcedureGraph, before: list[str]) -> tuple[str, ...]:
-    return tuple(node for node in before if node not in G)
+def _removing(
+    G: ProcedureGraph, surgery: Callable[[ProcedureGraph, str], None], at: str
+) -> Realised:
+    """Run a removal surgery on `G` at step `at`; report every step it took out."""
+    before = list(G)
+    surgery(G, at)
+    return Realised(removed=tuple(node for node in before if node not in G))
 
 
 @dataclass(frozen=True)
@@ -73,9 +79,7 @@ class RemoveStep(Edit):
     step: str
 
     def apply(self, G: ProcedureGraph) -> Realised:
-        before = list(G)
-        remove_step(G, self.step)
-        return Realised(removed=_gone(G, before))
+        return _removing(G, remove_step, self.step)
 
 
 @dataclass(frozen=True)
@@ -86,9 +90,7 @@ class RemoveCheck(Edit):
     step: str
 
     def apply(self, G: ProcedureGraph) -> Realised:
-        before = list(G)
-        remove_check(G, self.step)
-        return Realised(removed=_gone(G, before))
+        return _removing(G, remove_check, self.step)
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,7 @@ class DropBranches(Edit):
     decision: str
 
     def apply(self, G: ProcedureGraph) -> Realised:
-        before = list(G)
-        drop_dead_branches(G, self.decision)
-        return Realised(removed=_gone(G, before))
+        return _removing(G, drop_dead_branches, self.decision)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ JSON.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from analysis.result import (
     AnalysisResult,
+    DroppedDocument,
     ProposedVersion,
     change_from_json,
     change_to_json,
@@ -239,6 +240,7 @@ def store_analyses(
             metrics_after=result.after.model_dump(),
             changes=[change_to_json(c) for c in result.changes],
             refused=[refusal_to_json(r) for r in result.refused],
+            dropped_documents=[asdict(d) for d in result.dropped_documents],
         )
     session.add_all(created.values())
     session.flush()
@@ -321,6 +323,7 @@ def _result(record: ProcedureRecord, analysis: Analysis) -> AnalysisResult:
         after=Measures.model_validate(analysis.metrics_after),
         changes=tuple(change_from_json(c) for c in analysis.changes),
         refused=tuple(refusal_from_json(r) for r in analysis.refused),
+        dropped_documents=tuple(DroppedDocument(**d) for d in analysis.dropped_documents or ()),
     )
 
 

@@ -80,6 +80,11 @@ class Analysis(SQLModel, table=True):
     changes: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
     refused: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=_now)
+    dropped_documents: list[dict[str, Any]] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
+    """The documents no longer asked for (`analysis.result.DroppedDocument`); None for
+    analyses stored before migration 0002."""
 
 
 @event.listens_for(ProcedureVersion, "before_update")

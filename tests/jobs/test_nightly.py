@@ -76,3 +76,6 @@ def test_the_stored_measures_carry_cost_and_readiness(database_url: str) -> None
         assert after.full_online and not before.full_online
         assert after.critical_path
         assert result.changes and all(change.edits for change in result.changes)
+        [dropped] = result.dropped_documents  # the ID card: the population database has it
+        assert (dropped.document, dropped.source) == ("id_card", "population_db")
+        assert dropped.name == "Bản sao CCCD" and dropped.source_name

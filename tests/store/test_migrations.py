@@ -124,15 +124,35 @@ def _check_upgrade_keeps_everything(url: str) -> None:
 
     _open(url)
     assert _revisions(url) == (head_revision(),)
-    assert _rows(url) == before_rows
-    assert _schema(url) == before_schema
-    # A store written before migrations matches today's tables: stamping it was right.
+    after_rows, after_schema = _rows(url), _schema(url)
+    _assert_only_new_columns(before_rows, before_schema, after_rows, after_schema)
+    # A store written before migrations, stamped at the baseline and upgraded, matches
+    # today's tables: stamping it was right.
     assert _differences(url) == []
 
     _open(url)  # already at head: nothing changes
     assert _revisions(url) == (head_revision(),)
-    assert _rows(url) == before_rows
-    assert _schema(url) == before_schema
+    assert _rows(url) == after_rows
+    assert _schema(url) == after_schema
+
+
+NEW_COLUMNS = {"analysis": ["dropped_documents"]}
+"""Columns the migrations after the baseline add: empty in the rows stored before."""
+
+
+def _assert_only_new_columns(
+    before_rows: Rows, before_schema: dict[str, Any], rows: Rows, schema: dict[str, Any]
+) -> None:
+    """Every row and every column as it was; the new columns appended, empty."""
+    for name in COUNTS:
+        added = len(NEW_COLUMNS.get(name, []))
+        kept = len(rows[name][0]) - added
+        assert [row[:kept] for row in rows[name]] == before_rows[name]
+        assert all(value is None for row in rows[name] for value in row[kept:])
+        columns = schema[name]["columns"]
+        assert columns[: len(columns) - added] == before_schema[name]["columns"]
+        assert [c[0] for c in columns[len(columns) - added :]] == NEW_COLUMNS.get(name, [])
+        assert {**schema[name], "columns": None} == {**before_schema[name], "columns": None}
 
 
 # --- fixtures ----------------------------------------------------------------------------

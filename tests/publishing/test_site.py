@@ -1,0 +1,31 @@
+"""The review site's pages, written from typed results (no Graphviz needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis.result import Inputs, analyze
+from diagrams.figures import diagram_files
+from inputs.registry import load_cost_settings, load_data_sources
+from models.graph import to_graph
+from models.procedure import Procedure
+from publishing.site import SiteEntry, write_site
+from rules import get_rules
+from tests.conftest import CATALOG, minimal_procedure
+
+
+def test_a_procedure_page_lists_the_documents_no_longer_asked_for(tmp_path: Path) -> None:
+    inputs = Inputs(
+        load_data_sources(CATALOG / "data_sources.yaml"),
+        load_cost_settings(CATALOG / "cost_settings.yaml"),
+    )
+    procedure = Procedure.model_validate(minimal_procedure())
+    result = analyze(to_graph(procedure), get_rules(), inputs.context).result(inputs)
+    entry = SiteEntry(result, diagram_files(result.code))
+    write_site(tmp_path, [entry], "test")
+    page = (tmp_path / entry.page).read_text("utf-8")
+    [dropped] = result.dropped_documents
+    source = inputs.sources["population_db"].name
+    assert f"<li>Bản sao CCCD — <code>{dropped.rule}</code>: {source}</li>" in page
+    index = (tmp_path / "index.html").read_text("utf-8")
+    assert entry.page in index and "Thủ tục mẫu" in index
