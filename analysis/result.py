@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -43,6 +44,7 @@ __all__ = [
     "refusal_to_json",
     "rule_context",
     "signature",
+    "slug",
 ]
 
 
@@ -165,6 +167,20 @@ class ResultView:
     @property
     def refused(self) -> tuple[Refusal, ...]:
         return self.result.refused
+
+    @property
+    def page(self) -> str:
+        """Its page in a publication, relative to the publication's folder."""
+        return f"procedures/{slug(self.code)}.html"
+
+
+def slug(code: str) -> str:
+    """A file-name-safe form of a procedure code.
+
+    >>> slug("1.001193.000.00.00.H41"), slug("a/b c")
+    ('1.001193.000.00.00.H41', 'a_b_c')
+    """
+    return re.sub(r"[^A-Za-z0-9._-]", "_", code)
 
 
 @dataclass(frozen=True)

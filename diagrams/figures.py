@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.result import ProcedureAnalysis, dropped_documents
+from analysis.result import ProcedureAnalysis, dropped_documents, slug
 from diagrams.dot import DiagramMarks, procedure_dot
 from diagrams.layout import lane_widths
 from diagrams.render import Format, render
@@ -20,7 +19,6 @@ __all__ = [
     "before_after_dot",
     "diagram_files",
     "headline",
-    "slug",
     "write_diagrams",
 ]
 
@@ -33,11 +31,6 @@ class DiagramFiles:
     before_png: str
     after_svg: str
     after_png: str
-
-
-def slug(code: str) -> str:
-    """A file-name-safe form of a procedure code."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", code)
 
 
 def headline(before: Metrics, after: Metrics) -> str:

@@ -6,15 +6,23 @@ format shows the same numbers, taken from here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from analysis.result import AnalysisResult, ResultView
-from diagrams.figures import slug
 from models.costs import CostSettings
 from models.graph import Header
 
-__all__ = ["TOTALLED", "ProcedureReport", "Report", "assemble_report", "procedure_report"]
+__all__ = [
+    "TOTALLED",
+    "ProcedureReport",
+    "Report",
+    "assemble_report",
+    "in_catalogue_order",
+    "procedure_report",
+    "totals",
+]
 
 TOTALLED = ("steps", "handoffs", "visits", "documents", "lead_time_days", "cost_per_year_vnd")
 """The measures summed over the selection."""
@@ -28,9 +36,24 @@ class ProcedureReport(ResultView):
     annual_volume: int
     statutory_days: float
 
-    @property
-    def page(self) -> str:
-        return f"procedures/{slug(self.code)}.html"
+
+Entry = TypeVar("Entry", bound=ResultView)
+
+
+def in_catalogue_order(entries: Iterable[Entry]) -> list[Entry]:
+    """The entries in catalogue order: the essential services by number, then by code."""
+    return sorted(entries, key=lambda e: (e.essential is None, e.essential or 0, e.code))
+
+
+def totals(entries: Iterable[ResultView]) -> dict[str, dict[str, float]]:
+    """{"before": {measure: total}, "after": {...}} over `TOTALLED`."""
+    listed = list(entries)
+    return {
+        moment: {
+            key: round(sum(getattr(getattr(e, moment), key) for e in listed), 3) for key in TOTALLED
+        }
+        for moment in ("before", "after")
+    }
 
 
 @dataclass(frozen=True)
@@ -58,12 +81,5 @@ def assemble_report(
     rows: Sequence[ProcedureReport], costs: CostSettings, rules_version: str
 ) -> Report:
     """The rows in catalogue order (essential services first), with their totals."""
-    ordered = sorted(rows, key=lambda r: (r.essential is None, r.essential or 0, r.code))
-    totals = {
-        moment: {
-            key: round(sum(getattr(getattr(r, moment), key) for r in ordered), 3)
-            for key in TOTALLED
-        }
-        for moment in ("before", "after")
-    }
-    return Report(procedures=ordered, totals=totals, costs=costs, rules_version=rules_version)
+    ordered = in_catalogue_order(rows)
+    return Report(ordered, totals(ordered), costs, rules_version)

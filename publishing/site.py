@@ -9,9 +9,9 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from analysis.result import AnalysisResult, ResultView
-from diagrams.figures import DiagramFiles, slug
+from diagrams.figures import DiagramFiles
 from publishing.labels import LABELS, METRIC_KEYS, READINESS_KEYS, figure
-from publishing.report import TOTALLED
+from publishing.report import in_catalogue_order, totals
 
 __all__ = ["METRIC_LABELS", "READINESS_LABELS", "SiteEntry", "write_site"]
 
@@ -33,18 +33,6 @@ class SiteEntry(ResultView):
     result: AnalysisResult
     diagrams: DiagramFiles
 
-    @property
-    def page(self) -> str:
-        return f"procedures/{slug(self.code)}.html"
-
-
-def _totals(entries: Sequence[SiteEntry]) -> dict[str, dict[str, float]]:
-    totals: dict[str, dict[str, float]] = {"before": {}, "after": {}}
-    for moment in ("before", "after"):
-        for key in TOTALLED:
-            totals[moment][key] = sum(getattr(getattr(e, moment), key) for e in entries)
-    return totals
-
 
 def write_site(
     out_dir: Path,
@@ -58,7 +46,7 @@ def write_site(
     `report`, when given, is the consolidated report's page, relative to `out_dir`.
     `pages`, when given, limits the pages rewritten to these codes (and the missing).
     """
-    ordered = sorted(entries, key=lambda e: (e.essential is None, e.essential or 0, e.code))
+    ordered = in_catalogue_order(entries)
     (out_dir / "procedures").mkdir(parents=True, exist_ok=True)
     page = _environment.get_template("procedure.html.j2")
     for entry in ordered:
@@ -69,7 +57,7 @@ def write_site(
     index = out_dir / "index.html"
     index.write_text(
         _environment.get_template("index.html.j2").render(
-            entries=ordered, totals=_totals(ordered), rules_version=rules_version, report=report
+            entries=ordered, totals=totals(ordered), rules_version=rules_version, report=report
         ),
         encoding="utf-8",
     )

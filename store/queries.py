@@ -37,6 +37,7 @@ __all__ = [
     "current_results",
     "get_or_create_procedure",
     "import_procedures",
+    "latest_graph",
     "latest_version",
     "latest_versions",
     "outdated",
@@ -166,6 +167,13 @@ def versions_of(session: Session, codes: Sequence[str]) -> dict[str, int]:
         if version is not None and version.id is not None:
             found[record.code] = version.id
     return found
+
+
+def latest_graph(session: Session, code: str) -> dict[str, Any] | None:
+    """The graph (format v1) of the latest as-is version of procedure `code`, if stored."""
+    found = versions_of(session, [code]).get(code)
+    version = session.get(ProcedureVersion, found) if found else None
+    return dict(version.graph) if version else None
 
 
 def version_graphs(session: Session, version_ids: Sequence[int]) -> dict[int, dict[str, Any]]:

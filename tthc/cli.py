@@ -28,8 +28,7 @@ from publishing.rules_doc import catalogue_markdown
 from rules import RULES_VERSION, get_rules
 from store.engine import make_engine
 from store.migrate import head_revision
-from store.queries import import_procedures, procedures, versions_of
-from store.tables import ProcedureVersion
+from store.queries import import_procedures, latest_graph, procedures
 from tthc.serve import Stack, start
 from tthc.serve import stop as stop_stack
 
@@ -141,14 +140,13 @@ def _analysis_of(
         G = to_graph(procedure)
     else:
         with Session(make_engine(settings.database_url)) as session:
-            found = versions_of(session, [target]).get(target)
-            version = session.get(ProcedureVersion, found) if found else None
-            if version is None:
+            graph = latest_graph(session, target)
+            if graph is None:
                 raise typer.BadParameter(
                     f"'{target}' is neither a file nor a stored procedure code "
                     "(see `tthc list`, or `tthc import` it first)"
                 )
-            G = graph_from_json(version.graph)
+            G = graph_from_json(graph)
     return analyze(G, get_rules(rules, _rule_params(params)), inputs.context)
 
 
