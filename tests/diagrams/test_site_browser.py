@@ -17,6 +17,7 @@ from diagrams.figures import write_diagrams
 from inputs.files import find_procedure_files, load_procedures
 from inputs.registry import load_cost_settings, load_data_sources
 from models.graph import to_graph
+from publishing.labels import LABELS
 from publishing.report import assemble_report, procedure_report
 from publishing.report_files import publish_report
 from publishing.site import SiteEntry, write_site
@@ -104,7 +105,9 @@ def test_procedure_page_shows_measures_and_aligned_diagrams(
     page = watched.page
     assert "Đăng ký khai sinh" in page.inner_text("h1")
     text = page.inner_text("body")
-    assert "Chi phí tuân thủ mỗi hồ sơ" in text and "Toàn trình trực tuyến" in text
+    # the report's words (publishing/labels.py), so that the site and the report agree
+    assert LABELS["vi"]["cost_per_dossier_vnd"] in text and LABELS["vi"]["full_online"] in text
+    assert "Thành phần hồ sơ không còn phải nộp" in text
     assert "Đường găng" in text and "Ký Giấy khai sinh" in text
     assert watched.broken_images() == []
     widths = page.eval_on_selector_all("img.diagram", "images => images.map(i => i.naturalWidth)")
