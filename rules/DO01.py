@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph, documents_of, submitted_documents
+from models.graph import ProcedureGraph, documents_of, steps_of, submitted_documents
 from rules.base import Effect, Proposal, Rule, RuleContext
 from rules.edits import DropDocument
 
@@ -35,7 +35,7 @@ class DocumentHeldBySource(Rule):
             source = doc.get("held_by")
             if doc_id not in submitted or source not in context.connected_sources:
                 continue
-            steps = tuple(n for n, docs in G.nodes(data="documents") if doc_id in docs)
+            steps = tuple(n for n, attrs in steps_of(G) if doc_id in attrs["documents"])
             source_name = context.source_name(source)
             proposal = self.change(
                 steps,

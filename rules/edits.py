@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 from models.graph import ActorData, ProcedureGraph, actors_of, step_of
@@ -261,10 +261,12 @@ def edit_to_json(edit: Edit) -> dict[str, Any]:
     {'edit': 'switch_channel', 'step': 's1', 'old': 'in_person', 'new': 'online'}
     """
     document: dict[str, Any] = {"edit": edit.kind}
-    for name, value in asdict(edit).items():  # type: ignore[call-overload]
-        document[name] = list(value) if isinstance(value, tuple) else value
-        if isinstance(value, Channel):
-            document[name] = value.value
+    for name, value in vars(edit).items():  # the dataclass's fields: strings, numbers
+        if isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, Channel):
+            value = value.value
+        document[name] = value
     return document
 
 

@@ -66,10 +66,9 @@ def unmet_uses(
 
     return frozenset(
         (node, doc)
-        for node, uses in G.nodes(data="uses")
-        for doc in uses
-        if documents[doc].get("held_by") not in context.connected_sources
-        and doc not in available(node)
+        for node, attrs in steps_of(G)
+        for doc in attrs["uses"]
+        if documents[doc]["held_by"] not in context.connected_sources and doc not in available(node)
     )
 
 
@@ -107,8 +106,8 @@ class Guarded:
     def check(self, after: ProcedureGraph) -> str | Guarded:
         """Return the code of the first guardrail `after` breaks, or `after` guarded."""
         before = self.graph
-        for node, mandatory in before.nodes(data="mandatory"):
-            if mandatory and not (node in after and step_of(after, node)["mandatory"]):
+        for node, attrs in steps_of(before):
+            if attrs["mandatory"] and not (node in after and step_of(after, node)["mandatory"]):
                 return "mandatory_step_kept"
         documents = documents_of(before)
         for doc in submitted_documents(before) - submitted_documents(after):
