@@ -15,7 +15,7 @@ from models.costs import CostSettings
 from models.graph import (
     Header,
     ProcedureGraph,
-    content_hash,
+    document_hash,
     documents_of,
     graph_to_json,
     header_of,
@@ -239,7 +239,8 @@ class ProcedureAnalysis:
 
     def proposal(self) -> ProposedVersion:
         """The proposed procedure, ready to store."""
-        return ProposedVersion(graph_to_json(self.outcome.after), content_hash(self.outcome.after))
+        document = graph_to_json(self.outcome.after)
+        return ProposedVersion(document, document_hash(document))
 
     def summary(self) -> dict[str, Any]:
         """The analysis as a JSON-ready document for scripts (`tthc analyze --json`)."""

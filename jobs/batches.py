@@ -15,6 +15,7 @@ import multiprocessing
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,13 @@ from models.graph import Header, graph_from_json
 from models.measures import Measures
 from publishing.ui_pages import Reanalysed
 from rules import Rule
-from store.queries import Outdated, previous_measures, store_analyses, version_graphs
+from store.queries import (
+    AnalysisRow,
+    Outdated,
+    previous_measures,
+    store_analyses,
+    version_graphs,
+)
 
 __all__ = [
     "PARALLEL_FROM",
@@ -38,14 +45,22 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Analysed:
-    """A stored as-is version re-engineered: its result, the proposal to store, where
-    its diagrams are, and its procedure's header (annual volume, statutory time…)."""
+    """A stored as-is version re-engineered: its analysis as the store keeps it, the
+    proposal to store, where its diagrams are, and its procedure's header (annual
+    volume, statutory time…)."""
 
     version_id: int
-    result: AnalysisResult
+    row: AnalysisRow
     proposal: ProposedVersion
     diagrams: DiagramFiles
     header: Header
+
+    @cached_property
+    def result(self) -> AnalysisResult:
+        """The typed result, rebuilt where it is read: a worker process sends the row
+        alone, which halves what the storing process has to unpickle."""
+        header = self.header
+        return self.row.result(header["code"], header["name"], header["essential"])
 
 
 PARALLEL_FROM = 40
@@ -79,9 +94,9 @@ def _analyse(
 ) -> Analysed:
     version_id, graph = job
     analysis = analyze(graph_from_json(graph), rules, inputs.context)
-    result = analysis.result(inputs)
     files = write_diagrams(out_dir, analysis) if out_dir else diagram_files(analysis.code)
-    return Analysed(version_id, result, analysis.proposal(), files, analysis.header)
+    row = AnalysisRow.of(analysis.result(inputs))
+    return Analysed(version_id, row, analysis.proposal(), files, analysis.header)
 
 
 @functools.cache
@@ -101,7 +116,7 @@ def store_batch(
 ) -> list[Reanalysed]:
     """Store a batch of analyses; the caller commits. Returns what changed for each."""
     reasons = reasons or {}
-    items = [(a.version_id, a.result, a.proposal) for a in analysed]
+    items = [(a.version_id, a.row, a.proposal) for a in analysed]
     stored_all = store_analyses(session, items, inputs.key)
     earlier = [why.previous for why in reasons.values() if why.previous is not None]
     previous = previous_measures(session, earlier)
@@ -111,8 +126,8 @@ def store_batch(
         why = reasons.get(item.version_id)
         done.append(
             Reanalysed(
-                code=item.result.code,
-                name=item.result.name,
+                code=item.header["code"],
+                name=item.header["name"],
                 reason=why.reason if why else "new",
                 analysis_id=stored.id,
                 previous=previous.get(why.previous) if why and why.previous else None,

@@ -28,6 +28,7 @@ __all__ = [
     "closure",
     "content_hash",
     "copy_graph",
+    "document_hash",
     "documents_of",
     "dominators",
     "from_graph",
@@ -213,7 +214,12 @@ def graph_from_json(document: dict[str, Any]) -> ProcedureGraph:
 
 def content_hash(G: ProcedureGraph) -> str:
     """Return a SHA-256 of the graph's content, independent of formatting."""
-    canonical = json.dumps(graph_to_json(G), sort_keys=True, ensure_ascii=False)
+    return document_hash(graph_to_json(G))
+
+
+def document_hash(document: dict[str, Any]) -> str:
+    """`content_hash` of the graph whose `graph_to_json` document is `document`."""
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -8,7 +8,7 @@ JSON.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +26,14 @@ from analysis.result import (
     refusal_from_json,
     refusal_to_json,
 )
-from models.graph import content_hash, graph_to_json, to_graph
+from models.graph import document_hash, graph_to_json, to_graph
 from models.measures import Measures
 from models.procedure import Procedure
 from rules import RULES_VERSION
 from store.tables import Analysis, ProcedureRecord, ProcedureVersion, VersionKind
 
 __all__ = [
+    "AnalysisRow",
     "Outdated",
     "current_results",
     "get_or_create_procedure",
@@ -131,8 +132,8 @@ def import_procedures(
             essential=procedure.essential,
         )
         assert record.id is not None
-        G = to_graph(procedure)
-        digest = content_hash(G)
+        document = graph_to_json(to_graph(procedure))
+        digest = document_hash(document)
         latest = latest_version(session, record.id)
         if latest is not None and latest.content_hash == digest:
             results.append((latest, False))
@@ -142,7 +143,7 @@ def import_procedures(
                 session,
                 procedure_id=record.id,
                 kind=VersionKind.as_is,
-                graph=graph_to_json(G),
+                graph=document,
                 content_hash=digest,
                 parent_id=latest.id if latest else None,
                 source=str(source),
@@ -186,9 +187,48 @@ def version_graphs(session: Session, version_ids: Sequence[int]) -> dict[int, di
     return {vid: dict(graph) for vid, graph in rows if vid}
 
 
+@dataclass(frozen=True)
+class AnalysisRow:
+    """An analysis as its row stores it: the JSON of its measures, changes (with their
+    edits), refusals and dropped documents. Made where the analysis runs (a worker
+    process), so that the process that stores does not have to."""
+
+    rules_signature: str
+    metrics_before: dict[str, Any]
+    metrics_after: dict[str, Any]
+    changes: list[dict[str, Any]]
+    refused: list[dict[str, Any]]
+    dropped_documents: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, result: AnalysisResult) -> AnalysisRow:
+        return cls(
+            rules_signature=result.rules_signature,
+            metrics_before=result.before.model_dump(),
+            metrics_after=result.after.model_dump(),
+            changes=[change_to_json(c) for c in result.changes],
+            refused=[refusal_to_json(r) for r in result.refused],
+            dropped_documents=[vars(d).copy() for d in result.dropped_documents],
+        )
+
+    def result(self, code: str, name: str, essential: int | None) -> AnalysisResult:
+        """The typed result this row stores, for the procedure named."""
+        return AnalysisResult(
+            code=code,
+            name=name,
+            essential=essential,
+            rules_signature=self.rules_signature,
+            before=Measures.model_validate(self.metrics_before),
+            after=Measures.model_validate(self.metrics_after),
+            changes=tuple(change_from_json(c) for c in self.changes),
+            refused=tuple(refusal_from_json(r) for r in self.refused),
+            dropped_documents=tuple(DroppedDocument(**d) for d in self.dropped_documents),
+        )
+
+
 def store_analyses(
     session: Session,
-    items: Sequence[tuple[int, AnalysisResult, ProposedVersion]],
+    items: Sequence[tuple[int, AnalysisRow, ProposedVersion]],
     inputs_key: str,
 ) -> list[tuple[Analysis, bool]]:
     """Store the proposed version and the analysis of each as-is version (by id), unless
@@ -235,24 +275,24 @@ def store_analyses(
             session.add(proposals[version_id, proposal.content_hash])
     session.flush()
     created: dict[tuple[int, str], Analysis] = {}
-    for version_id, result, proposal in todo:
+    for version_id, row, proposal in todo:
         proposed = proposals[version_id, proposal.content_hash]
         assert proposed.id is not None
-        created[version_id, result.rules_signature] = Analysis(
+        created[version_id, row.rules_signature] = Analysis(
             procedure_id=versions[version_id].procedure_id,
             before_version_id=version_id,
             after_version_id=proposed.id,
-            rules_version=result.rules_signature,
+            rules_version=row.rules_signature,
             context_hash=inputs_key,
-            metrics_before=result.before.model_dump(),
-            metrics_after=result.after.model_dump(),
-            changes=[change_to_json(c) for c in result.changes],
-            refused=[refusal_to_json(r) for r in result.refused],
-            dropped_documents=[asdict(d) for d in result.dropped_documents],
+            metrics_before=row.metrics_before,
+            metrics_after=row.metrics_after,
+            changes=row.changes,
+            refused=row.refused,
+            dropped_documents=row.dropped_documents,
         )
     session.add_all(created.values())
     session.flush()
-    keys = [(version_id, result.rules_signature) for version_id, result, _ in items]
+    keys = [(version_id, row.rules_signature) for version_id, row, _ in items]
     return [(created[k], True) if k in created else (existing[k], False) for k in keys]
 
 
@@ -322,17 +362,15 @@ def previous_measures(session: Session, analysis_ids: Sequence[int]) -> dict[int
 
 
 def _result(record: ProcedureRecord, analysis: Analysis) -> AnalysisResult:
-    return AnalysisResult(
-        code=record.code,
-        name=record.name,
-        essential=record.essential,
+    row = AnalysisRow(
         rules_signature=analysis.rules_version,
-        before=Measures.model_validate(analysis.metrics_before),
-        after=Measures.model_validate(analysis.metrics_after),
-        changes=tuple(change_from_json(c) for c in analysis.changes),
-        refused=tuple(refusal_from_json(r) for r in analysis.refused),
-        dropped_documents=tuple(DroppedDocument(**d) for d in analysis.dropped_documents or ()),
+        metrics_before=analysis.metrics_before,
+        metrics_after=analysis.metrics_after,
+        changes=analysis.changes,
+        refused=analysis.refused,
+        dropped_documents=analysis.dropped_documents or [],
     )
+    return row.result(record.code, record.name, record.essential)
 
 
 def current_results(

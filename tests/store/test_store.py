@@ -13,7 +13,7 @@ from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
 from rules import get_rules
 from store.engine import make_engine
-from store.queries import import_procedures, store_analyses
+from store.queries import AnalysisRow, import_procedures, store_analyses
 from store.tables import Analysis, ProcedureRecord, ProcedureVersion, VersionKind
 from tests.conftest import CATALOG, minimal_procedure
 
@@ -69,7 +69,7 @@ def test_analysis_stored_once_with_its_proposed_version(database_url: str) -> No
     with Session(engine) as session:
         [(version, _)] = import_procedures(session, [("a.yaml", procedure)])
         assert version.id is not None
-        item = (version.id, analysis.result(inputs), analysis.proposal())
+        item = (version.id, AnalysisRow.of(analysis.result(inputs)), analysis.proposal())
         [(stored, new)] = store_analyses(session, [item], inputs.key)
         session.commit()
         assert new
