@@ -79,7 +79,8 @@ def nightly_reanalysis(
         done += store(url, opaque(analysed), inputs, opaque({v: reasons[v] for v in batch}))
         if output.diagrams and output.artifacts:
             publish_pages(opaque(analysed), out_dir, output)
-        entries += [SiteEntry(a.result, a.diagrams) for a in analysed][: TABLE_ROWS - len(entries)]
+        room = TABLE_ROWS - len(entries)  # the run's table lists the first procedures only
+        entries += [SiteEntry(a.result, a.diagrams) for a in analysed[:room]]
         advance_progress(progress, len(done), len(todo))
     advance_progress(progress, 1, 1)
     create_markdown_artifact(
