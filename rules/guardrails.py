@@ -17,7 +17,7 @@ from models.metrics import handoffs, visits
 from models.procedure import StepKind
 from models.validation import reference_problems, validate_graph
 from rules.base import RuleContext
-from rules.structure import supplies
+from rules.structure import empty_branches, supplies
 
 __all__ = ["GUARDRAILS", "Guarded", "unmet_uses"]
 
@@ -36,6 +36,9 @@ GUARDRAILS = {
     "valid_process": (
         "the result is still a sound process: it passes the full validation (one start, "
         "every step reachable and able to finish, every parallel branch joined)"
+    ),
+    "no_empty_branch": (
+        "no parallel branch is left with nothing in it (a split flowing straight to its join)"
     ),
 }
 
@@ -119,6 +122,8 @@ class Guarded:
             idom = self.idom
         elif validate_graph(after, file="(result)"):
             return "valid_process"
+        elif not empty_branches(after) <= empty_branches(before):
+            return "no_empty_branch"
         else:
             idom = dominators(after, next(node for node in after if after.in_degree(node) == 0))
         unmet = unmet_uses(after, self.context, idom)

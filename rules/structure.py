@@ -13,6 +13,7 @@ __all__ = [
     "decisions_with_dead_branches",
     "dominates",
     "drop_dead_branches",
+    "empty_branches",
     "never_run",
     "reads_only_sourced_data",
     "removable_check",
@@ -84,16 +85,44 @@ def _idle(H: ProcedureGraph, node: str) -> bool:
     )
 
 
-def _tidy_gateways(H: ProcedureGraph, near: Iterable[str]) -> None:
-    """Remove the gateways near a change that it left with nothing to route.
+def empty_branches(H: ProcedureGraph) -> set[tuple[str, str]]:
+    """The flows from a `parallel` split straight to a `join` beside other branches:
+    branches with nothing in them."""
+    return {
+        (node, succ)
+        for node, attrs in steps_of(H)
+        if attrs["kind"] == StepKind.parallel and H.out_degree(node) > 1
+        for succ in H.successors(node)
+        if step_of(H, succ)["kind"] == StepKind.join_
+    }
 
-    A `decide` or `parallel` with one branch left, and a `join` with one
+
+def _drop_empty_branches(H: ProcedureGraph, node: str) -> list[str]:
+    """Remove the empty branches of `node`, if it is a split with other branches;
+    return the joins they went to."""
+    if step_of(H, node)["kind"] != StepKind.parallel or H.out_degree(node) < 2:
+        return []
+    empty = [s for s in H.successors(node) if step_of(H, s)["kind"] == StepKind.join_]
+    empty = empty[: H.out_degree(node) - 1]  # a split keeps one branch at least
+    H.remove_edges_from([(node, join) for join in empty])
+    return empty
+
+
+def _tidy_gateways(H: ProcedureGraph, near: Iterable[str]) -> None:
+    """Remove what a change left with nothing to route near it.
+
+    A `parallel` branch left empty (the split flows straight to its join) goes;
+    a `decide` or `parallel` with one branch left, and a `join` with one
     incoming flow left, are bypassed; then their neighbours are looked at.
     """
     todo = [node for node in near if node in H]
     while todo:
         node = todo.pop()
-        if node in H and _idle(H, node):
+        if node not in H:
+            continue
+        if joins := _drop_empty_branches(H, node):
+            todo += [node, *joins]
+        if _idle(H, node):
             todo += [*H.predecessors(node), *H.successors(node)]
             _bypass(H, node)
 

@@ -2,8 +2,8 @@
 
 On each graph: the result validates; the steps the law requires are all
 there; every use of a document is still met; documents leave the dossier
-only when a connected source holds them; the engine applied to its result
-changes nothing; and no measure gets worse.
+only when a connected source holds them; no parallel branch is left empty; the
+engine applied to its result changes nothing; and no measure gets worse.
 
 A counter-example hypothesis finds is printed as JSON (format v1); save it
 under tests/rules/counterexamples/ and it is checked as a regular test ever
@@ -25,6 +25,7 @@ from models.validation import validate_graph
 from rules import RuleContext, get_rules
 from rules.engine import reengineer
 from rules.guardrails import unmet_uses
+from rules.structure import empty_branches
 from tests.strategies import procedure_graphs
 
 CONTEXT = RuleContext(
@@ -44,6 +45,7 @@ def check_engine_properties(G: ProcedureGraph) -> None:
         if mandatory:
             assert node in after and after.nodes[node]["mandatory"], node
     assert unmet_uses(after, CONTEXT) <= unmet_uses(G, CONTEXT)
+    assert empty_branches(after) <= empty_branches(G)
     documents = G.graph["documents"]
     for doc in submitted_documents(G) - submitted_documents(after):
         assert documents[doc].get("held_by") in CONTEXT.connected_sources, doc
