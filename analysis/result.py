@@ -242,15 +242,20 @@ class ProcedureAnalysis:
         document = graph_to_json(self.outcome.after)
         return ProposedVersion(document, document_hash(document))
 
-    def summary(self) -> dict[str, Any]:
-        """The analysis as a JSON-ready document for scripts (`tthc analyze --json`)."""
+    def summary(self, inputs: Inputs) -> dict[str, Any]:
+        """The analysis as a JSON-ready document for scripts (`tthc analyze --json`): the
+        step metrics, the report's measures (compliance cost, online readiness, value-added
+        share, critical path) under `inputs`, the changes with their edits, the refusals,
+        the documents no longer asked for, and the proposed procedure."""
+        result = self.result(inputs)
         return {
             "code": self.code,
             "name": self.name,
             "before": self.metrics_before.model_dump(),
             "after": self.metrics_after.model_dump(),
-            "changes": [change_to_json(change, edits=False) for change in self.outcome.changes],
-            "refused": [refusal_to_json(r, edits=False) for r in self.outcome.refused],
+            "measures": {"before": result.before.model_dump(), "after": result.after.model_dump()},
+            "changes": [change_to_json(change) for change in self.outcome.changes],
+            "refused": [refusal_to_json(r) for r in self.outcome.refused],
             "dropped_documents": sorted(
                 submitted_documents(self.before) - submitted_documents(self.outcome.after)
             ),

@@ -12,7 +12,7 @@ import typer
 import yaml
 from sqlmodel import Session
 
-from analysis.result import ProcedureAnalysis, analyze
+from analysis.result import Inputs, ProcedureAnalysis, analyze
 from analysis.whatif import what_if
 from diagrams.figures import write_diagrams
 from inputs.files import find_procedure_files, load_procedures
@@ -21,7 +21,7 @@ from inputs.settings import PROJECT_ROOT, get_settings
 from models.errors import InvalidInput, TthcError
 from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
-from publishing.labels import Lang
+from publishing.labels import READINESS_KEYS, Lang
 from publishing.report import assemble_report, procedure_report
 from publishing.report_files import publish_report
 from publishing.rules_doc import catalogue_markdown
@@ -131,7 +131,7 @@ def _rule_params(items: list[str] | None) -> dict[str, dict[str, Any]]:
 
 def _analysis_of(
     target: str, rules: list[str] | None, params: list[str] | None = None
-) -> ProcedureAnalysis:
+) -> tuple[ProcedureAnalysis, Inputs]:
     settings = get_settings()
     inputs = load_inputs(settings)
     path = Path(target)
@@ -147,7 +147,7 @@ def _analysis_of(
                     "(see `tthc list`, or `tthc import` it first)"
                 )
             G = graph_from_json(graph)
-    return analyze(G, get_rules(rules, _rule_params(params)), inputs.context)
+    return analyze(G, get_rules(rules, _rule_params(params)), inputs.context), inputs
 
 
 @app.command("analyze")
@@ -160,17 +160,20 @@ def analyze_(
 ) -> None:
     """Re-engineer one procedure: before → after metrics, the changes, the diagrams."""
     try:
-        analysis = _analysis_of(target, rules, params)
+        analysis, inputs = _analysis_of(target, rules, params)
         files = write_diagrams(out, analysis) if out else None
     except TthcError as error:
         raise _fail(error) from error
-    summary = analysis.summary()
+    summary = analysis.summary(inputs)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     typer.echo(f"{analysis.code} — {analysis.name}")
     for key, before in summary["before"].items():
         typer.echo(f"  {key:15} {before} → {summary['after'][key]}")
+    measures = summary["measures"]
+    for key in ("cost_per_dossier_vnd", "cost_per_year_vnd", *READINESS_KEYS):
+        typer.echo(f"  {key:20} {measures['before'][key]} → {measures['after'][key]}")
     typer.echo(f"{len(analysis.outcome.changes)} change(s):")
     for change in analysis.outcome.changes:
         typer.echo(f"  [{change.rule}] {', '.join(change.steps)}: {change.reason}")

@@ -63,6 +63,12 @@ def test_analyze_json_for_scripts() -> None:
     assert "parent_id" in document["dropped_documents"]
     steps = {s["id"] for s in document["after_graph"]["steps"]}
     assert "transfer" not in steps and document["after_graph"]["flows"]
+    # the figures the report shows, and each change's edits
+    after = document["measures"]["after"]
+    assert after["cost_per_year_vnd"] < document["measures"]["before"]["cost_per_year_vnd"]
+    assert {"full_online", "online_payment", "electronic_result", "critical_path"} <= set(after)
+    edits = [edit["edit"] for change in document["changes"] for edit in change["edits"]]
+    assert "drop_document" in edits and "remove_step" in edits
 
 
 @pytest.mark.dot
