@@ -168,11 +168,6 @@ class ResultView:
     def refused(self) -> tuple[Refusal, ...]:
         return self.result.refused
 
-    @property
-    def page(self) -> str:
-        """Its page in a publication, relative to the publication's folder."""
-        return f"procedures/{slug(self.code)}.html"
-
 
 def slug(code: str) -> str:
     """A file-name-safe form of a procedure code.

@@ -3,7 +3,7 @@
 Generates 10,000 procedures of 8-40 steps, imports them into two fresh SQLite
 stores, and measures in one run, side by side:
 
-- the plain Python loop (`tthc.nightly`'s functions, batch by batch) on one store;
+- the plain Python loop (`jobs.batches`'s functions, batch by batch) on one store;
 - the `nightly-reanalysis` flow doing the same work on the other (no rendering),
   against Prefect's local server, and its cost over the loop;
 - the flow again with nothing changed (incremental: everything skipped);

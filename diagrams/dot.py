@@ -10,10 +10,9 @@ import html
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from diagrams.layout import CELL, lane_of, layout
-from models.graph import ProcedureGraph, actors_of, documents_of, step_of, steps_of
+from models.graph import ProcedureGraph, StepData, actors_of, documents_of, step_of, steps_of
 from models.procedure import ActorKind, Channel, StepKind
 
 __all__ = ["FONT", "DiagramMarks", "procedure_dot"]
@@ -140,7 +139,7 @@ class _Node:
 
 
 def _step_node(
-    attrs: Mapping[str, Any], actor: str | None, removed_by: str | None, changed_by: str | None
+    attrs: StepData, actor: str | None, removed_by: str | None, changed_by: str | None
 ) -> _Node:
     """DOT attributes of a step's node (its position is added later) and its height."""
     kind = str(attrs["kind"])

@@ -13,6 +13,7 @@ __all__ = [
     "InvalidRuleParameter",
     "InvalidSettings",
     "LoopWithoutExit",
+    "MigrationError",
     "Problem",
     "StackError",
     "StoreTooNew",
@@ -86,6 +87,10 @@ class ImmutableVersion(TthcError):
 
 class StoreTooNew(TthcError):
     """The store was written by a newer version of tthc than this one."""
+
+
+class MigrationError(TthcError):
+    """The store's migrations cannot run: none found, or no store named."""
 
 
 class GraphvizMissing(TthcError):

@@ -53,7 +53,7 @@ END = "\x00end"
 
 
 class Header(TypedDict):
-    """The procedure's header in ``G.graph["header"]``, read through `header`."""
+    """The procedure's header in ``G.graph["header"]``, read through `header_of`."""
 
     code: str
     name: str
@@ -69,7 +69,7 @@ class Header(TypedDict):
 
 
 class StepData(TypedDict):
-    """A step's attributes on its node, read through `step`."""
+    """A step's attributes on its node, read through `step_of` and `steps_of`."""
 
     name: str
     actor: str

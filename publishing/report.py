@@ -10,13 +10,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from analysis.result import AnalysisResult, ResultView
+from analysis.result import AnalysisResult, ResultView, slug
 from models.costs import CostSettings
 from models.graph import Header
 
 __all__ = [
     "TOTALLED",
     "ProcedureReport",
+    "Published",
     "Report",
     "assemble_report",
     "in_catalogue_order",
@@ -28,8 +29,17 @@ TOTALLED = ("steps", "handoffs", "visits", "documents", "lead_time_days", "cost_
 """The measures summed over the selection."""
 
 
+class Published(ResultView):
+    """An analysis result as a publication lists it, with a page of its own."""
+
+    @property
+    def page(self) -> str:
+        """Its page, relative to the publication's folder."""
+        return f"procedures/{slug(self.code)}.html"
+
+
 @dataclass(frozen=True)
-class ProcedureReport(ResultView):
+class ProcedureReport(Published):
     """One procedure's row: its analysis and its header's figures."""
 
     result: AnalysisResult
@@ -37,7 +47,7 @@ class ProcedureReport(ResultView):
     statutory_days: float
 
 
-Entry = TypeVar("Entry", bound=ResultView)
+Entry = TypeVar("Entry", bound=Published)
 
 
 def in_catalogue_order(entries: Iterable[Entry]) -> list[Entry]:

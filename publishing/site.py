@@ -8,10 +8,10 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from analysis.result import AnalysisResult, ResultView
+from analysis.result import AnalysisResult
 from diagrams.figures import DiagramFiles
 from publishing.labels import LABELS, METRIC_KEYS, READINESS_KEYS, figure
-from publishing.report import in_catalogue_order, totals
+from publishing.report import Published, in_catalogue_order, totals
 
 __all__ = ["METRIC_LABELS", "READINESS_LABELS", "SiteEntry", "write_site"]
 
@@ -27,7 +27,7 @@ _environment.globals["figure"] = figure
 
 
 @dataclass(frozen=True)
-class SiteEntry(ResultView):
+class SiteEntry(Published):
     """What the site shows of one analysed procedure: its result and its diagrams."""
 
     result: AnalysisResult

@@ -44,6 +44,10 @@ _KIND_WEIGHT = [
 _CHANNEL_WEIGHT = [Channel.in_person, Channel.post, Channel.online, Channel.internal]
 
 
+_KINDS: dict[str, type[Edit]] = {}
+"""Every kind of edit by its `kind` name, filled in as the classes are defined."""
+
+
 @dataclass(frozen=True)
 class Realised:
     """What applying an edit did: the steps it removed and the steps it added."""
@@ -53,9 +57,15 @@ class Realised:
 
 
 class Edit:
-    """One edit of a procedure graph. Subclasses are frozen dataclasses named by `kind`."""
+    """One edit of a procedure graph. Subclasses are frozen dataclasses named by `kind`;
+    each is registered as it is defined, so that stored edits can be read back."""
 
     kind: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "kind" in cls.__dict__:
+            _KINDS[cls.kind] = cls
 
     def apply(self, G: ProcedureGraph) -> Realised:
         """Make the edit in `G` (the engine's working copy)."""
@@ -239,21 +249,6 @@ def _new_id(G: ProcedureGraph, wanted: str) -> str:
     return node
 
 
-_KINDS: dict[str, type[Edit]] = {
-    kind.kind: kind
-    for kind in (
-        RemoveStep,
-        RemoveCheck,
-        DropBranches,
-        MergeSteps,
-        SwitchChannel,
-        DropDocument,
-        Automate,
-        RunInParallel,
-    )
-}
-
-
 def edit_to_json(edit: Edit) -> dict[str, Any]:
     """The edit as a JSON-ready document: its kind and its fields.
 
@@ -276,7 +271,7 @@ def edit_from_json(document: dict[str, Any]) -> Edit:
     values: dict[str, Any] = {}
     for spec in fields(kind):  # type: ignore[arg-type]
         value = document[spec.name]
-        if spec.name in ("old", "new"):
+        if spec.type in (Channel, "Channel"):  # a string: annotations are postponed
             value = Channel(value)
         values[spec.name] = tuple(value) if isinstance(value, list) else value
     return kind(**values)

@@ -37,7 +37,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from models.errors import StoreTooNew
+from models.errors import MigrationError, StoreTooNew
 
 __all__ = ["BASELINE", "MIGRATIONS", "head_revision", "upgrade"]
 
@@ -72,7 +72,7 @@ def _scripts() -> _Scripts:
     script = ScriptDirectory.from_config(_config())
     head = script.get_current_head()  # raises if the revisions have several heads
     if head is None:
-        raise RuntimeError(f"no migration in {MIGRATIONS / 'versions'}")
+        raise MigrationError(f"no migration in {MIGRATIONS / 'versions'}: reinstall the project")
     known = frozenset(revision.revision for revision in script.walk_revisions())
     return _Scripts(head=head, known=known)
 

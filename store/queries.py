@@ -7,11 +7,13 @@ JSON.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import defer
@@ -354,11 +356,16 @@ def outdated(
 
 
 def previous_measures(session: Session, analysis_ids: Sequence[int]) -> dict[int, Measures]:
-    """Analysis id → its measures after, for the analyses given."""
+    """Analysis id → its measures after, for the analyses given; analyses stored by an
+    older version of the engine, whose measures had fewer fields, are left out."""
+    found = {}
     rows = session.exec(
         select(Analysis.id, Analysis.metrics_after).where(col(Analysis.id).in_(analysis_ids))
     )
-    return {aid: Measures.model_validate(m) for aid, m in rows if aid is not None}
+    for analysis_id, measures in rows:
+        with contextlib.suppress(ValidationError):
+            found[analysis_id] = Measures.model_validate(measures)
+    return {aid: m for aid, m in found.items() if aid is not None}
 
 
 def _result(record: ProcedureRecord, analysis: Analysis) -> AnalysisResult:

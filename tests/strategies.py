@@ -1,4 +1,4 @@
-"""Hypothesis strategies for procedure graphs, built on `models.synthetic`."""
+"""Hypothesis strategies for procedure graphs, built on `tests.synthetic`."""
 
 from __future__ import annotations
 

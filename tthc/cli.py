@@ -10,6 +10,7 @@ from typing import Annotated, Any, cast
 
 import typer
 import yaml
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from analysis.result import Inputs, ProcedureAnalysis, analyze
@@ -77,6 +78,14 @@ def _fail(error: TthcError) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _engine() -> Engine:
+    """The store's engine, or exit with the reason (a store from a newer tthc, say)."""
+    try:
+        return make_engine(get_settings().database_url)
+    except TthcError as error:
+        raise _fail(error) from error
+
+
 def _load_valid(paths: list[Path]) -> dict[Path, Procedure]:
     """Load the procedure files below `paths`, or exit reporting every problem."""
     try:
@@ -96,7 +105,7 @@ def validate(paths: Paths) -> None:
 def import_(paths: Paths) -> None:
     """Validate procedure files, then store them as as-is versions (all or nothing)."""
     loaded = _load_valid(paths)
-    with Session(make_engine(get_settings().database_url)) as session:
+    with Session(_engine()) as session:
         results = import_procedures(session, loaded.items())
         session.commit()
         for version, new in results:
@@ -107,7 +116,7 @@ def import_(paths: Paths) -> None:
 @app.command("list")
 def list_() -> None:
     """List the stored procedures with their latest as-is version."""
-    with Session(make_engine(get_settings().database_url)) as session:
+    with Session(_engine()) as session:
         for record, version in procedures(session):
             number = version.id if version else "-"
             typer.echo(f"{record.code}\t{record.level}\tversion {number}\t{record.name}")

@@ -25,6 +25,7 @@ from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 import store.tables  # noqa: F401  (registers the tables in SQLModel.metadata)
+from models.errors import MigrationError
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -54,7 +55,7 @@ def _configure(connection: Connection) -> None:
 def _url() -> str:
     url = os.environ.get("TTHC_DATABASE_URL") or config.get_main_option("sqlalchemy.url")
     if not url:
-        raise RuntimeError("no store: set TTHC_DATABASE_URL or sqlalchemy.url in alembic.ini")
+        raise MigrationError("no store: set TTHC_DATABASE_URL or sqlalchemy.url in alembic.ini")
     return url
 
 

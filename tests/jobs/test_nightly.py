@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from analysis.result import Inputs, signature
 from inputs.registry import load_cost_settings, load_data_sources
@@ -10,7 +11,8 @@ from jobs.batches import analyse_versions, store_batch
 from models.procedure import Procedure
 from rules import get_rules
 from store.engine import make_engine
-from store.queries import current_results, import_procedures, outdated
+from store.queries import current_results, import_procedures, outdated, previous_measures
+from store.tables import Analysis
 from tests.conftest import CATALOG, minimal_procedure
 
 SOURCES = load_data_sources(CATALOG / "data_sources.yaml")
@@ -79,3 +81,21 @@ def test_the_stored_measures_carry_cost_and_readiness(database_url: str) -> None
         [dropped] = result.dropped_documents  # the ID card: the population database has it
         assert (dropped.document, dropped.source) == ("id_card", "population_db")
         assert dropped.name == "Bản sao CCCD" and dropped.source_name
+
+
+def test_measures_stored_by_an_older_engine_do_not_stop_the_night(database_url: str) -> None:
+    """Analyses stored before the measures had cost and readiness (fewer fields) are
+    re-analysed; the summary just has no earlier figures for them."""
+    with Session(make_engine(database_url)) as session:
+        _import(session, minimal_procedure())
+        _night(session)
+        [analysis] = session.exec(select(Analysis)).all()
+        old_shape = {k: analysis.metrics_after[k] for k in ("steps", "visits", "documents")}
+        session.execute(
+            update(Analysis)
+            .where(col(Analysis.id) == analysis.id)
+            .values(metrics_after=old_shape, context_hash="older inputs")
+        )
+        session.commit()
+        assert previous_measures(session, [analysis.id or 0]) == {}
+        assert _night(session) == {"9.999999": "inputs"}

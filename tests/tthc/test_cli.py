@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -122,5 +123,25 @@ def test_db_upgrade_brings_a_store_written_before_migrations_to_the_newest(
         assert f"at migration {head_revision()}" in result.output
         listed = CliRunner().invoke(app, ["list"])
         assert listed.output.count("\n") == 4  # the fixture's four procedures, intact
+    finally:
+        get_settings.cache_clear()
+
+
+def test_a_store_from_a_newer_tthc_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "newer.sqlite"
+    shutil.copy(FIXTURES / "store-before-migrations.sqlite", store)
+    with sqlite3.connect(store) as connection:
+        connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        connection.execute("INSERT INTO alembic_version VALUES ('9999')")
+    monkeypatch.setenv("TTHC_DATABASE_URL", f"sqlite:///{store}")
+    get_settings.cache_clear()
+    try:
+        for command in (["list"], ["import", str(BIRTH)]):
+            result = CliRunner().invoke(app, command)
+            assert result.exit_code == 1, result.output
+            assert "newer version of tthc" in result.output
+            assert "Traceback" not in result.output
     finally:
         get_settings.cache_clear()

@@ -1,0 +1,45 @@
+"""Edits are data: every kind reads back as it was written (stored analyses keep them)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from models.procedure import Channel
+from rules.edits import (
+    Automate,
+    DropBranches,
+    DropDocument,
+    Edit,
+    MergeSteps,
+    RemoveCheck,
+    RemoveStep,
+    RunInParallel,
+    SwitchChannel,
+    edit_from_json,
+    edit_to_json,
+)
+
+EDITS: list[Edit] = [
+    RemoveStep("transfer"),
+    RemoveCheck("check"),
+    DropBranches("route"),
+    MergeSteps(step="return", into="pay"),
+    SwitchChannel("submit", Channel.in_person, Channel.online),
+    DropDocument("id_card", "population_db"),
+    Automate("verify", hours=0.0, old_name="Đối chiếu", new_name="Tra cứu tự động: Đối chiếu"),
+    RunInParallel(("tax_opinion", "police_opinion")),
+]
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[edit.kind for edit in EDITS])
+def test_an_edit_reads_back_from_its_json(edit: Edit) -> None:
+    document = json.loads(json.dumps(edit_to_json(edit)))  # as the store keeps it
+    assert edit_from_json(document) == edit
+
+
+def test_every_kind_of_edit_is_covered_here() -> None:
+    assert {type(edit) for edit in EDITS} == set(Edit.__subclasses__()) - {
+        kind for kind in Edit.__subclasses__() if kind.__module__ != "rules.edits"
+    }
