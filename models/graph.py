@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Container, Iterable, Mapping
-from typing import Any, TypeAlias, TypedDict, cast
+from typing import Any, Required, TypeAlias, TypedDict, cast
 
 import networkx as nx
 
@@ -25,6 +25,7 @@ __all__ = [
     "StepData",
     "actors_of",
     "adjacency",
+    "agency_of",
     "closure",
     "content_hash",
     "copy_graph",
@@ -83,11 +84,12 @@ class StepData(TypedDict):
     legal_basis: str | None
 
 
-class ActorData(TypedDict):
+class ActorData(TypedDict, total=False):
     """An actor in ``G.graph["actors"]``, read through `actors_of`."""
 
-    name: str
-    kind: str
+    name: Required[str]
+    kind: Required[str]
+    agency: str | None
 
 
 class DocumentData(TypedDict):
@@ -106,6 +108,25 @@ def header_of(G: ProcedureGraph) -> Header:
 def actors_of(G: ProcedureGraph) -> dict[str, ActorData]:
     """The actors of procedure graph `G` by id, typed."""
     return cast(dict[str, ActorData], G.graph["actors"])
+
+
+def agency_of(G: ProcedureGraph, actor: str) -> str:
+    """The agency whose competence `actor` acts in: its own `agency`, itself for an
+    external agency, else the procedure's agency.
+
+    >>> G = nx.DiGraph(header={"agency": "UBND xã"}, actors={
+    ...     "clerk": {"name": "Công chức", "kind": "specialist"},
+    ...     "tax": {"name": "Chi cục Thuế", "kind": "external_agency"},
+    ...     "dept": {"name": "Giám đốc Sở", "kind": "leader", "agency": "Sở Nội vụ"}})
+    >>> agency_of(G, "clerk"), agency_of(G, "tax"), agency_of(G, "dept")
+    ('UBND xã', 'actor:tax', 'Sở Nội vụ')
+    """
+    data = actors_of(G)[actor]
+    if data.get("agency"):
+        return str(data["agency"])
+    if data["kind"] == "external_agency":
+        return f"actor:{actor}"
+    return header_of(G)["agency"]
 
 
 def documents_of(G: ProcedureGraph) -> dict[str, DocumentData]:

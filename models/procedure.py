@@ -79,6 +79,9 @@ class _Strict(BaseModel):
 class Actor(_Strict):
     name: str = Field(min_length=1)
     kind: ActorKind
+    agency: str | None = Field(default=None, min_length=1)
+    """The agency whose competence the actor acts in, when it is not the procedure's own
+    (an `external_agency` actor is always an agency of its own)."""
 
 
 class Document(_Strict):

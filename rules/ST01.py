@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph, StepData, steps_of
+from models.graph import ProcedureGraph, StepData, agency_of, step_of, steps_of
 from models.procedure import StepKind
 from rules.base import Proposal, Rule, RuleContext
 from rules.edits import RemoveStep
@@ -20,7 +20,10 @@ class PassThroughTransfer(Rule):
 
     **Best practice**: the one-stop information system routes the dossier the
     moment it is received; the receiving actor's step follows the sender's
-    directly. Transfers that do work (carry documents, are required by law) stay.
+    directly. Transfers that do work (carry documents, are required by law) stay, and
+    so does a transfer from one agency to another (a request or submission between
+    agencies is a legal act of its own: a tax information slip, a request for the
+    courts' verification).
     """
 
     code = "ST01"
@@ -53,4 +56,8 @@ def _is_pass_through(G: ProcedureGraph, node: str, attrs: StepData) -> bool:
         return False
     (pred,) = G.predecessors(node)
     (succ,) = G.successors(node)
-    return pred != node and succ != node and pred != succ
+    if pred in (node, succ) or succ == node:
+        return False
+    # A transfer from one agency to another is a legal act (a written request, a
+    # submission), not a carry: it stays.
+    return agency_of(G, step_of(G, pred)["actor"]) == agency_of(G, step_of(G, succ)["actor"])

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from models.graph import ProcedureGraph, step_of
+from models.graph import ProcedureGraph, agency_of, step_of
 from models.procedure import StepKind
 from rules.base import Proposal, Rule, RuleContext, removal_effect
 from rules.edits import RemoveStep
@@ -28,7 +28,9 @@ class SuccessiveApprovals(Rule):
     marked `mandatory` with its legal basis and always stays; when no approval
     in the run is marked, the last one (the signature that issues the decision)
     stays, unless `unmarked` is `keep_all`. An approval that produces a record
-    of its own (an opinion, a decision) stays too.
+    of its own (an opinion, a decision) stays too, and a run stops where the
+    next approval belongs to another agency: each agency decides within its own
+    competence (the employment centre proposes, the Department decides).
     """
 
     code = "ST04"
@@ -80,7 +82,12 @@ def _approval_runs(G: ProcedureGraph) -> list[list[str]]:
         if G.out_degree(node) != 1:
             return None
         (succ,) = G.successors(node)
-        return succ if is_approval(succ) and G.in_degree(succ) == 1 and succ != node else None
+        same_agency = agency_of(G, step_of(G, succ)["actor"]) == agency_of(
+            G, step_of(G, node)["actor"]
+        )  # another agency's approval is a decision within its own competence
+        if is_approval(succ) and G.in_degree(succ) == 1 and succ != node and same_agency:
+            return succ
+        return None
 
     runs = []
     for node in G:

@@ -33,7 +33,7 @@ __all__ = [
     "get_rules",
 ]
 
-RULES_VERSION = "5"
+RULES_VERSION = "6"
 """Bump when a rule's behaviour changes, so stored analyses are redone."""
 
 
