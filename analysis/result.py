@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -44,7 +43,6 @@ __all__ = [
     "refusal_to_json",
     "rule_context",
     "signature",
-    "slug",
 ]
 
 
@@ -106,10 +104,8 @@ def dropped_documents(
             if isinstance(edit, DropDocument):
                 why.setdefault(edit.document, (change.rule, edit.source))
         for node in change.removed_steps:
-            asked = step_of(before, node)["documents"] if node in before else []
-            for doc in asked:
-                if doc not in still_asked:
-                    why.setdefault(doc, (change.rule, documents[doc]["held_by"]))
+            for doc in step_of(before, node)["documents"] if node in before else ():
+                why.setdefault(doc, (change.rule, documents[doc]["held_by"]))
     names = source_names or {}
     return tuple(
         DroppedDocument(doc, documents[doc]["name"], rule, source, names.get(source or ""))
@@ -167,15 +163,6 @@ class ResultView:
     @property
     def refused(self) -> tuple[Refusal, ...]:
         return self.result.refused
-
-
-def slug(code: str) -> str:
-    """A file-name-safe form of a procedure code.
-
-    >>> slug("1.001193.000.00.00.H41"), slug("a/b c")
-    ('1.001193.000.00.00.H41', 'a_b_c')
-    """
-    return re.sub(r"[^A-Za-z0-9._-]", "_", code)
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.result import ProcedureAnalysis, dropped_documents, slug
+from analysis.result import ProcedureAnalysis, dropped_documents
 from diagrams.dot import DiagramMarks, procedure_dot
 from diagrams.layout import lane_widths
 from diagrams.render import Format, render
@@ -19,6 +20,7 @@ __all__ = [
     "before_after_dot",
     "diagram_files",
     "headline",
+    "slug",
     "write_diagrams",
 ]
 
@@ -31,6 +33,15 @@ class DiagramFiles:
     before_png: str
     after_svg: str
     after_png: str
+
+
+def slug(code: str) -> str:
+    """A file-name-safe form of a procedure code.
+
+    >>> slug("1.001193.000.00.00.H41"), slug("a/b c")
+    ('1.001193.000.00.00.H41', 'a_b_c')
+    """
+    return re.sub(r"[^A-Za-z0-9._-]", "_", code)
 
 
 def headline(before: Metrics, after: Metrics) -> str:

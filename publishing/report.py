@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from analysis.result import AnalysisResult, ResultView, slug
+from analysis.result import AnalysisResult, ResultView
+from diagrams.figures import slug
 from models.costs import CostSettings
 from models.graph import Header
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph, StepData, agency_of, step_of, steps_of
+from models.graph import ProcedureGraph, StepData, steps_of
 from models.procedure import StepKind
 from rules.base import Proposal, Rule, RuleContext
 from rules.edits import RemoveStep
+from rules.structure import same_agency
 
 __all__ = ["PassThroughTransfer"]
 
@@ -60,4 +61,4 @@ def _is_pass_through(G: ProcedureGraph, node: str, attrs: StepData) -> bool:
         return False
     # A transfer from one agency to another is a legal act (a written request, a
     # submission), not a carry: it stays.
-    return agency_of(G, step_of(G, pred)["actor"]) == agency_of(G, step_of(G, succ)["actor"])
+    return same_agency(G, pred, succ)

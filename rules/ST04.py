@@ -6,10 +6,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from models.graph import ProcedureGraph, agency_of, step_of
+from models.graph import ProcedureGraph, step_of
 from models.procedure import StepKind
 from rules.base import Proposal, Rule, RuleContext, removal_effect
 from rules.edits import RemoveStep
+from rules.structure import same_agency
 
 __all__ = ["SuccessiveApprovals"]
 
@@ -82,11 +83,9 @@ def _approval_runs(G: ProcedureGraph) -> list[list[str]]:
         if G.out_degree(node) != 1:
             return None
         (succ,) = G.successors(node)
-        same_agency = agency_of(G, step_of(G, succ)["actor"]) == agency_of(
-            G, step_of(G, node)["actor"]
-        )  # another agency's approval is a decision within its own competence
-        if is_approval(succ) and G.in_degree(succ) == 1 and succ != node and same_agency:
-            return succ
+        # another agency's approval is a decision within its own competence
+        if is_approval(succ) and G.in_degree(succ) == 1 and succ != node:
+            return succ if same_agency(G, node, succ) else None
         return None
 
     runs = []

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from models.graph import ProcedureGraph, actors_of, closure, documents_of, step_of, steps_of
+from models.graph import (
+    ProcedureGraph,
+    actors_of,
+    agency_of,
+    closure,
+    documents_of,
+    step_of,
+    steps_of,
+)
 from models.procedure import ActorKind, StepKind
 
 __all__ = [
@@ -19,6 +27,7 @@ __all__ = [
     "removable_check",
     "remove_check",
     "remove_step",
+    "same_agency",
     "supplies",
 ]
 
@@ -46,6 +55,11 @@ def decisions_with_dead_branches(G: ProcedureGraph) -> Iterator[tuple[str, list[
             dead = dead_branches(G, node)
             if dead:
                 yield node, dead, G.out_degree(node) - len(dead)
+
+
+def same_agency(G: ProcedureGraph, first: str, second: str) -> bool:
+    """Whether steps `first` and `second` are done within one agency's competence."""
+    return agency_of(G, step_of(G, first)["actor"]) == agency_of(G, step_of(G, second)["actor"])
 
 
 def supplies(G: ProcedureGraph, node: str) -> set[str]:

@@ -358,14 +358,15 @@ def outdated(
 def previous_measures(session: Session, analysis_ids: Sequence[int]) -> dict[int, Measures]:
     """Analysis id → its measures after, for the analyses given; analyses stored by an
     older version of the engine, whose measures had fewer fields, are left out."""
-    found = {}
+    found: dict[int, Measures] = {}
     rows = session.exec(
         select(Analysis.id, Analysis.metrics_after).where(col(Analysis.id).in_(analysis_ids))
     )
     for analysis_id, measures in rows:
         with contextlib.suppress(ValidationError):
-            found[analysis_id] = Measures.model_validate(measures)
-    return {aid: m for aid, m in found.items() if aid is not None}
+            if analysis_id is not None:
+                found[analysis_id] = Measures.model_validate(measures)
+    return found
 
 
 def _result(record: ProcedureRecord, analysis: Analysis) -> AnalysisResult:
