@@ -64,12 +64,7 @@ def main() -> None:
 def db_upgrade() -> None:
     """Bring the store (TTHC_DATABASE_URL) to the newest schema; every command does this
     when it opens the store, so this is for operators who want it done first."""
-    url = get_settings().database_url
-    try:
-        engine = make_engine(url)
-    except TthcError as error:
-        raise _fail(error) from error
-    store = engine.url.render_as_string(hide_password=True)
+    store = _engine().url.render_as_string(hide_password=True)
     typer.echo(f"{store}: at migration {head_revision()} (the newest)")
 
 
