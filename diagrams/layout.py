@@ -33,7 +33,9 @@ LANE_HEADER = 58.0
 """Room at the top of a lane for its title."""
 SIDE_BY_SIDE = 2
 """Steps of one lane and row drawn side by side; more go on further lines (a
-parallel block of four consultations takes two lines of two)."""
+parallel block of four consultations takes two lines of two). The information
+system's lane takes one: its steps are instant look-ups and interconnections, and
+a page has no width to spare."""
 _ROW_GAP = 30.0
 _LABEL_ROOM = 22.0
 _MARGIN = 6.0
@@ -118,8 +120,12 @@ def lane_widths(G: ProcedureGraph) -> dict[ActorKind, int]:
         cells[key] = cells.get(key, 0) + 1
     widths: dict[ActorKind, int] = {}
     for (kind, _), count in cells.items():
-        widths[kind] = max(widths.get(kind, 0), min(count, SIDE_BY_SIDE))
+        widths[kind] = max(widths.get(kind, 0), min(count, _side_by_side(kind)))
     return widths
+
+
+def _side_by_side(kind: ActorKind) -> int:
+    return 1 if kind is ActorKind.system else SIDE_BY_SIDE
 
 
 def layout(
@@ -154,10 +160,11 @@ def layout(
         for kind in middle:
             cell = [node for node in rows[rank] if kinds[node] == kind]
             cell.sort(key=lambda node: _barycentre(G, node, centres, loops, middle[kind]))
-            side = min(len(cell), SIDE_BY_SIDE)
+            per_line = _side_by_side(kind)
+            side = min(len(cell), per_line)
             y = top
-            for line in range(0, len(cell), SIDE_BY_SIDE):
-                steps = cell[line : line + SIDE_BY_SIDE]
+            for line in range(0, len(cell), per_line):
+                steps = cell[line : line + per_line]
                 height = max(heights[node] for node in steps)
                 y += _ROW_GAP + height / 2 + max(_label_room(G, node) for node in steps)
                 for slot, node in enumerate(steps):

@@ -16,9 +16,9 @@ from models.graph import (
     actors_of,
     documents_of,
     header_of,
+    physical_items,
     step_of,
     steps_of,
-    steps_of_kind,
     submitted_documents,
 )
 from models.metrics import expected_total, starts_trip, visits
@@ -69,9 +69,14 @@ def _is_applicant(G: ProcedureGraph, node: str) -> bool:
     return kind == ActorKind.applicant
 
 
+def _doing(G: ProcedureGraph, kind: StepKind) -> list[str]:
+    """The steps that do work of `kind`, merged steps included."""
+    return [node for node, attrs in steps_of(G) if kind in attrs["roles"]]
+
+
 def _pays_online(G: ProcedureGraph) -> bool:
     """Whether the applicant pays online: no payment (or, without one, submission) in person."""
-    pays = steps_of_kind(G, StepKind.pay) or steps_of_kind(G, StepKind.submit)
+    pays = _doing(G, StepKind.pay) or _doing(G, StepKind.submit)
     return all(step_of(G, n)["channel"] != Channel.in_person for n in pays)
 
 
@@ -119,7 +124,8 @@ class Readiness(BaseModel):
     online_payment: bool | None
     """Fees payable online; None when the procedure has no fee."""
     electronic_result: bool
-    """Every result handed back online."""
+    """Every result handed back online, none of them a physical object (a card posted
+    to the applicant is not an electronic result)."""
     documents_reused: int
     """Documents a connected data source holds that the applicant no longer submits."""
     documents_submitted: int
@@ -129,12 +135,14 @@ def readiness(G: ProcedureGraph, connected_sources: frozenset[str]) -> Readiness
     """The online readiness of procedure graph `G` given the connected data sources."""
     fees = header_of(G)["fees_vnd"]
     submitted = submitted_documents(G)
-    returns = steps_of_kind(G, StepKind.return_)
+    returns = _doing(G, StepKind.return_)
     return Readiness(
         full_online=visits(G) == 0,
         online_payment=_pays_online(G) if fees["in_person"] or fees["online"] else None,
         electronic_result=bool(returns)
-        and all(step_of(G, n)["channel"] == Channel.online for n in returns),
+        and all(
+            step_of(G, n)["channel"] == Channel.online and not physical_items(G, n) for n in returns
+        ),
         documents_reused=sum(
             1
             for doc_id, doc in documents_of(G).items()

@@ -2,7 +2,8 @@
 
 The graph carries the header, actors and documents in ``G.graph``; one node per
 step (attributes: name, actor, kind, channel, hours, documents, uses, produces,
-mandatory, legal_basis); one edge per flow (attributes: when, probability).
+mandatory, legal_basis, carries, presence, act, roles); one edge per flow
+(attributes: when, probability).
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ __all__ = [
     "from_graph",
     "graph_from_json",
     "graph_to_json",
+    "has_role",
     "header_of",
     "is_gateway",
+    "physical_items",
     "post_dominators",
     "step_of",
     "steps_of",
@@ -82,6 +85,12 @@ class StepData(TypedDict):
     produces: list[str]
     mandatory: bool
     legal_basis: str | None
+    carries: list[str]
+    presence: dict[str, str] | None
+    """`why` and `legal_basis` when the step requires the person's presence."""
+    act: str | None
+    roles: list[str]
+    """The step's kind first, then the kinds of the steps merged into it."""
 
 
 class ActorData(TypedDict, total=False):
@@ -98,6 +107,7 @@ class DocumentData(TypedDict):
     name: str
     copies: int
     held_by: str | None
+    physical: bool | None
 
 
 def header_of(G: ProcedureGraph) -> Header:
@@ -184,6 +194,10 @@ def to_graph(procedure: Procedure) -> ProcedureGraph:
             produces=list(step.produces),
             mandatory=step.mandatory,
             legal_basis=step.legal_basis,
+            carries=list(step.carries or ()),
+            presence=step.presence.model_dump() if step.presence else None,
+            act=step.act.value if step.act else None,
+            roles=[step.kind.value] + [r.value for r in step.roles or () if r is not step.kind],
         )
     for flow in procedure.flows:
         G.add_edge(flow.source, flow.target, when=flow.when, probability=flow.probability)
@@ -205,6 +219,10 @@ def from_graph(G: ProcedureGraph) -> Procedure:
             "produces": attrs["produces"],
             "mandatory": attrs["mandatory"],
             "legal_basis": attrs["legal_basis"],
+            "carries": attrs["carries"] or None,
+            "presence": attrs["presence"],
+            "act": attrs["act"],
+            "roles": attrs["roles"] if attrs["roles"] != [attrs["kind"]] else None,
         }
         for node, attrs in G.nodes(data=True)
     ]
@@ -247,6 +265,22 @@ def document_hash(document: dict[str, Any]) -> str:
 def is_gateway(G: ProcedureGraph, node: str) -> bool:
     """Whether `node` is a gateway (decide, parallel, join) rather than work."""
     return G.nodes[node]["kind"] in GATEWAY_KINDS
+
+
+def has_role(G: ProcedureGraph, node: str, kind: str) -> bool:
+    """Whether step `node` does work of `kind`: its own kind, or that of a step merged into it."""
+    return kind in step_of(G, node)["roles"]
+
+
+def physical_items(G: ProcedureGraph, node: str) -> list[str]:
+    """The physical objects step `node` takes in or hands over (a card, a seal, cash)."""
+    attrs = step_of(G, node)
+    documents = documents_of(G)
+    return [
+        doc
+        for doc in attrs["documents"] + attrs["carries"]
+        if doc in documents and documents[doc].get("physical")
+    ]
 
 
 def submitted_documents(G: ProcedureGraph) -> set[str]:
@@ -392,6 +426,8 @@ def copy_graph(G: ProcedureGraph) -> ProcedureGraph:
                 "documents": list(attrs["documents"]),
                 "uses": list(attrs["uses"]),
                 "produces": list(attrs["produces"]),
+                "carries": list(attrs["carries"]),
+                "roles": list(attrs["roles"]),
             }
             for node, attrs in G.nodes(data=True)
         },

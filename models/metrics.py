@@ -113,7 +113,7 @@ def is_visit(G: ProcedureGraph, node: str) -> bool:
         return False
     actor = actors_of(G).get(attrs["actor"])
     applicant = actor is not None and actor["kind"] == ActorKind.applicant
-    return applicant or attrs["kind"] in _FACE_TO_FACE
+    return applicant or not _FACE_TO_FACE.isdisjoint(attrs["roles"])
 
 
 def starts_trip(G: ProcedureGraph, node: str) -> bool:

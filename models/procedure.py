@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 __all__ = [
     "GATEWAY_KINDS",
     "HOURS_PER_DAY",
+    "Act",
     "Actor",
     "ActorKind",
     "Channel",
@@ -18,6 +19,7 @@ __all__ = [
     "Fees",
     "Flow",
     "Level",
+    "Presence",
     "Procedure",
     "Step",
     "StepKind",
@@ -72,6 +74,15 @@ class Level(StrEnum):
     district = "district"  # legacy: before the two-tier local government of July 2025
 
 
+class Act(StrEnum):
+    """A legal act a step performs in its actor's own competence: it is never deleted."""
+
+    request = "request"
+    submission = "submission"
+    decision = "decision"
+    notice = "notice"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -89,6 +100,17 @@ class Document(_Strict):
     copies: int = Field(default=1, ge=0)
     held_by: str | None = None
     """Id of a data source that holds the same information."""
+    physical: bool | None = None
+    """True for a physical object (a card, a booklet, a seal, plates, cash, an original
+    to present): it can be carried or posted, never sent online."""
+
+
+class Presence(_Strict):
+    """Why a step needs the person there (biometrics, a photo, a signature in a register,
+    an original to present), and the legal text that says so."""
+
+    why: str = Field(min_length=1)
+    legal_basis: str = Field(min_length=1)
 
 
 class Fees(_Strict):
@@ -115,6 +137,15 @@ class Step(_Strict):
     """Documents or decisions this step writes (an appraisal report, a signed decision)."""
     mandatory: bool = False
     legal_basis: str | None = None
+    carries: list[str] | None = None
+    """Documents or objects the step hands over or transports (a card returned, a seal
+    surrendered, a dossier shipped): a physical one keeps the step physical."""
+    presence: Presence | None = None
+    """The step requires the person's presence: it keeps its channel."""
+    act: Act | None = None
+    """The step is a legal act (a request, a submission, a decision) of its actor."""
+    roles: list[StepKind] | None = None
+    """What the step does besides its kind: a merged step keeps the kinds of its parts."""
 
     @model_validator(mode="after")
     def _one_duration(self) -> Step:

@@ -81,7 +81,7 @@ def reference_problems(
                     "or add it under `actors`",
                 )
             )
-        for field in ("documents", "uses", "produces"):
+        for field in ("documents", "uses", "produces", "carries"):
             for doc in attrs[field]:
                 if doc not in documents:
                     problems.append(
@@ -92,6 +92,16 @@ def reference_problems(
                             f"{_ids(documents)} or add it under `documents`",
                         )
                     )
+        for doc in attrs["documents"] + attrs["carries"]:
+            if doc in documents and documents[doc].get("physical") and attrs["channel"] == "online":
+                problems.append(
+                    Problem(
+                        file,
+                        where,
+                        f"'{doc}' is a physical object and cannot be handed over online: "
+                        "make the step's channel in_person or post",
+                    )
+                )
         if attrs["mandatory"] and not attrs["legal_basis"]:
             problems.append(
                 Problem(

@@ -50,6 +50,8 @@ class AutomaticLookup(Rule):
             if (
                 attrs["kind"] not in _CHECKS
                 or attrs["mandatory"]
+                or attrs["presence"]
+                or attrs["act"]
                 or not reads_only_sourced_data(G, node, context.connected_sources, submitted)
             ):
                 continue

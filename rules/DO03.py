@@ -44,6 +44,7 @@ class NothingLeftToCheck(Rule):
                 attrs["kind"] != StepKind.check
                 or attrs["produces"]
                 or attrs["documents"]
+                or attrs["presence"]
                 or not reads_only_sourced_data(G, node, context.connected_sources, submitted)
                 or not removable_check(G, node)
             ):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph, StepData, steps_of
+from models.graph import ProcedureGraph, StepData, physical_items, steps_of
 from models.procedure import StepKind
 from rules.base import Proposal, Rule, RuleContext
 from rules.edits import RemoveStep
@@ -22,9 +22,10 @@ class PassThroughTransfer(Rule):
     **Best practice**: the one-stop information system routes the dossier the
     moment it is received; the receiving actor's step follows the sender's
     directly. Transfers that do work (carry documents, are required by law) stay, and
-    so does a transfer from one agency to another (a request or submission between
-    agencies is a legal act of its own: a tax information slip, a request for the
-    courts' verification).
+    so does a transfer that carries a physical object (a card, a passport) or one from
+    one agency to another (a request or submission between agencies is a legal act of
+    its own: a tax information slip, a request for the courts' verification; CH04 makes
+    it an electronic interconnection).
     """
 
     code = "ST01"
@@ -49,7 +50,9 @@ class PassThroughTransfer(Rule):
 
 
 def _is_pass_through(G: ProcedureGraph, node: str, attrs: StepData) -> bool:
-    if attrs["kind"] != StepKind.transfer or attrs["mandatory"]:
+    if attrs["kind"] != StepKind.transfer or attrs["mandatory"] or attrs["act"]:
+        return False
+    if physical_items(G, node):  # a card, a passport, a seal: carried, not routed
         return False
     if attrs["documents"] or attrs["uses"]:
         return False

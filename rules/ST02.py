@@ -17,8 +17,10 @@ class SameActorMerge(Rule):
     "drafts the result", then separately "prints the result".
 
     **Best practice**: one actor, one step: the desk checks and writes the
-    receipt in one sitting. Only steps joined by a single flow merge, and never
-    a step the law requires.
+    receipt in one sitting. Only steps joined by a single flow and done through
+    the same channel merge, never a step the law requires or a legal act; the
+    merged step keeps what both did (a payment and a return stay a payment and
+    a return for the measures).
     """
 
     code = "ST02"
@@ -49,6 +51,9 @@ def _mergeable(G: ProcedureGraph, first: str, second: str) -> bool:
         and not is_gateway(G, first)
         and not is_gateway(G, second)
         and a["actor"] == b["actor"]
+        and a["channel"] == b["channel"]
         and not a["mandatory"]
         and not b["mandatory"]
+        and not a["act"]
+        and not b["act"]
     )

@@ -70,7 +70,14 @@ def _covers(G: ProcedureGraph, first: str, second: str) -> bool:
 def _earlier_same_check(G: ProcedureGraph, second: str, checks: list[str]) -> str | None:
     """A check that every path to `second` passes and that covers what it checks."""
     attrs = step_of(G, second)
-    if not attrs["uses"] or attrs["mandatory"] or attrs["produces"] or attrs["documents"]:
+    if (
+        not attrs["uses"]
+        or attrs["mandatory"]
+        or attrs["produces"]
+        or attrs["documents"]
+        or attrs["act"]
+        or attrs["presence"]
+    ):
         return None
     covering = [first for first in checks if first != second and _covers(G, first, second)]
     if not covering or not removable_check(G, second):

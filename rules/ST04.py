@@ -29,9 +29,10 @@ class SuccessiveApprovals(Rule):
     marked `mandatory` with its legal basis and always stays; when no approval
     in the run is marked, the last one (the signature that issues the decision)
     stays, unless `unmarked` is `keep_all`. An approval that produces a record
-    of its own (an opinion, a decision) stays too, and a run stops where the
-    next approval belongs to another agency: each agency decides within its own
-    competence (the employment centre proposes, the Department decides).
+    of its own (an opinion, a decision) or is marked as a legal act stays too,
+    and a run stops where the next approval belongs to another agency: each
+    agency decides within its own competence (the employment centre proposes,
+    the Department decides).
     """
 
     code = "ST04"
@@ -59,7 +60,7 @@ class SuccessiveApprovals(Rule):
                 kept = [run[-1]]
             keeper = step_of(G, kept[-1])["name"]
             for node in run:
-                if node in kept or step_of(G, node)["produces"]:
+                if node in kept or step_of(G, node)["produces"] or step_of(G, node)["act"]:
                     continue
                 name = step_of(G, node)["name"]
                 proposal = self.change(

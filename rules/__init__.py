@@ -10,6 +10,7 @@ from rules.base import Change, Effect, Proposal, Rule, RuleContext
 from rules.CH01 import OnlineSubmission
 from rules.CH02 import OnlinePayment
 from rules.CH03 import ElectronicResult
+from rules.CH04 import ElectronicInterconnection
 from rules.DO01 import DocumentHeldBySource
 from rules.DO02 import AutomaticLookup
 from rules.DO03 import NothingLeftToCheck
@@ -33,7 +34,7 @@ __all__ = [
     "get_rules",
 ]
 
-RULES_VERSION = "6"
+RULES_VERSION = "7"
 """Bump when a rule's behaviour changes, so stored analyses are redone."""
 
 
@@ -49,6 +50,7 @@ CATALOGUE: tuple[type[Rule], ...] = (
     OnlineSubmission,
     OnlinePayment,
     ElectronicResult,
+    ElectronicInterconnection,
     SameActorMerge,
     ParallelIndependentSteps,
 )
@@ -56,7 +58,7 @@ CATALOGUE: tuple[type[Rule], ...] = (
 
 RuleCode = Literal[
     "FL02", "FL01", "ST01", "DO01", "DO03", "DO02", "ST03", "ST04", "CH01", "CH02", "CH03",
-    "ST02", "ST05",
+    "CH04", "ST02", "ST05",
 ]  # fmt: skip
 """A rule of the catalogue, as a type (the Prefect forms' dropdown); the same codes in the
 same order as `CATALOGUE`:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any, ClassVar
 
 from models.graph import ActorData, ProcedureGraph, actors_of, step_of
@@ -23,6 +23,7 @@ __all__ = [
     "DropBranches",
     "DropDocument",
     "Edit",
+    "Interconnect",
     "MergeSteps",
     "Realised",
     "RemoveCheck",
@@ -116,7 +117,8 @@ class DropBranches(Edit):
 
 @dataclass(frozen=True)
 class MergeSteps(Edit):
-    """Step `step` is merged into `into` (which keeps its id), the two names joined."""
+    """Step `step` is merged into `into` (which keeps its id), the two names joined; the
+    merged step keeps every role, carried object and presence of the two."""
 
     kind: ClassVar[str] = "merge_steps"
     step: str
@@ -136,6 +138,9 @@ class MergeSteps(Edit):
                 + [d for d in b["documents"] if d not in a["documents"]],
                 "uses": a["uses"] + [d for d in b["uses"] if d not in a["uses"]],
                 "produces": a["produces"] + [d for d in b["produces"] if d not in a["produces"]],
+                "carries": a["carries"] + [d for d in b["carries"] if d not in a["carries"]],
+                "roles": _merged_roles(kinds[0].value, a["roles"] + b["roles"]),
+                "presence": a["presence"] or b["presence"],
             }
         )
         after = [(v, attrs) for _, v, attrs in G.out_edges(self.step, data=True)]
@@ -144,18 +149,58 @@ class MergeSteps(Edit):
         return Realised(removed=(self.step,))
 
 
+def _merged_roles(kind: str, roles: list[str]) -> list[str]:
+    """The merged step's kind first, then every other role once, in order."""
+    return [kind] + [r for i, r in enumerate(roles) if r != kind and r not in roles[:i]]
+
+
 @dataclass(frozen=True)
 class SwitchChannel(Edit):
-    """The step is done through another channel (online, post) instead of `old`."""
+    """The step is done through another channel (online, post) instead of `old`, and
+    named for it (`old_name` → `new_name`)."""
 
     kind: ClassVar[str] = "switch_channel"
     step: str
     old: Channel
     new: Channel
+    old_name: str = ""
+    new_name: str = ""
 
     def apply(self, G: ProcedureGraph) -> Realised:
-        step_of(G, self.step)["channel"] = self.new.value
+        attrs = step_of(G, self.step)
+        attrs["channel"] = self.new.value
+        if self.new_name:
+            attrs["name"] = self.new_name
         return Realised()
+
+
+@dataclass(frozen=True)
+class Interconnect(Edit):
+    """A transfer between agencies goes through the electronic interconnection: the
+    information system carries it at once (the act stays, named `new_name`)."""
+
+    kind: ClassVar[str] = "interconnect"
+    step: str
+    old_name: str
+    new_name: str
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        attrs = step_of(G, self.step)
+        attrs.update({"actor": _system_actor(G), "channel": Channel.internal.value, "hours": 0.0})
+        attrs["name"] = self.new_name
+        return Realised()
+
+
+def _system_actor(G: ProcedureGraph) -> str:
+    """The id of the information system's actor in `G`, added when missing."""
+    actors = actors_of(G)
+    system = next((a for a, attrs in actors.items() if attrs["kind"] == ActorKind.system), None)
+    if system is None:
+        system = "system"
+        while system in actors:
+            system += "_"
+        actors[system] = ActorData(name=SYSTEM_ACTOR["name"], kind=SYSTEM_ACTOR["kind"])
+    return system
 
 
 @dataclass(frozen=True)
@@ -187,17 +232,10 @@ class Automate(Edit):
     new_name: str
 
     def apply(self, G: ProcedureGraph) -> Realised:
-        actors = actors_of(G)
-        system = next((a for a, attrs in actors.items() if attrs["kind"] == ActorKind.system), None)
-        if system is None:
-            system = "system"
-            while system in actors:
-                system += "_"
-            actors[system] = ActorData(name=SYSTEM_ACTOR["name"], kind=SYSTEM_ACTOR["kind"])
         attrs = step_of(G, self.step)
         attrs.update(
             {
-                "actor": system,
+                "actor": _system_actor(G),
                 "kind": StepKind.verify.value,
                 "channel": Channel.internal.value,
                 "hours": min(self.hours, attrs["hours"]),
@@ -227,9 +265,24 @@ class RunInParallel(Edit):
             "produces": [],
             "mandatory": False,
             "legal_basis": None,
+            "carries": [],
+            "presence": None,
+            "act": None,
         }
-        G.add_node(split, name="Thực hiện song song", kind=StepKind.parallel.value, **gateway)
-        G.add_node(join, name="Hoàn tất các bước song song", kind=StepKind.join_.value, **gateway)
+        G.add_node(
+            split,
+            name="Thực hiện song song",
+            kind=StepKind.parallel.value,
+            roles=[StepKind.parallel.value],
+            **gateway,
+        )
+        G.add_node(
+            join,
+            name="Hoàn tất các bước song song",
+            kind=StepKind.join_.value,
+            roles=[StepKind.join_.value],
+            **gateway,
+        )
         incoming = [(u, dict(a)) for u, _, a in G.in_edges(first, data=True)]
         outgoing = [(v, dict(a)) for _, v, a in G.out_edges(last, data=True)]
         G.remove_edges_from(list(itertools.pairwise(run)))
@@ -252,8 +305,8 @@ def _new_id(G: ProcedureGraph, wanted: str) -> str:
 def edit_to_json(edit: Edit) -> dict[str, Any]:
     """The edit as a JSON-ready document: its kind and its fields.
 
-    >>> edit_to_json(SwitchChannel("s1", Channel.in_person, Channel.online))
-    {'edit': 'switch_channel', 'step': 's1', 'old': 'in_person', 'new': 'online'}
+    >>> edit_to_json(RemoveStep("s1"))
+    {'edit': 'remove_step', 'step': 's1'}
     """
     document: dict[str, Any] = {"edit": edit.kind}
     for name, value in vars(edit).items():  # the dataclass's fields: strings, numbers
@@ -270,6 +323,8 @@ def edit_from_json(document: dict[str, Any]) -> Edit:
     kind = _KINDS[document["edit"]]
     values: dict[str, Any] = {}
     for spec in fields(kind):  # type: ignore[arg-type]
+        if spec.name not in document and spec.default is not MISSING:
+            continue  # stored before the field existed
         value = document[spec.name]
         if spec.type in (Channel, "Channel"):  # a string: annotations are postponed
             value = Channel(value)

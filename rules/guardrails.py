@@ -6,15 +6,17 @@ from dataclasses import dataclass
 
 from models.graph import (
     ProcedureGraph,
+    StepData,
     documents_of,
     dominators,
+    physical_items,
     step_of,
     steps_of,
     submitted_documents,
     tasks,
 )
 from models.metrics import handoffs, visits
-from models.procedure import StepKind
+from models.procedure import Channel, StepKind
 from models.validation import reference_problems, validate_graph
 from rules.base import RuleContext
 from rules.structure import empty_branches, supplies
@@ -39,6 +41,12 @@ GUARDRAILS = {
     ),
     "no_empty_branch": (
         "no parallel branch is left with nothing in it (a split flowing straight to its join)"
+    ),
+    "legal_act_kept": "a legal act (a request, a submission, a decision) is never removed",
+    "presence_kept": "a step that requires the person's presence keeps its channel",
+    "physical_kept": (
+        "a step that hands over or carries a physical object (a card, a seal, cash) is "
+        "never removed and never moved online"
     ),
 }
 
@@ -73,6 +81,19 @@ def unmet_uses(
         for doc in attrs["uses"]
         if documents[doc]["held_by"] not in context.connected_sources and doc not in available(node)
     )
+
+
+def _kept(G: ProcedureGraph, H: ProcedureGraph, node: str, attrs: StepData) -> str | None:
+    """The guardrail that what step `node` of `G` is (an act, a presence, a physical
+    hand-over) breaks in `H`, if any."""
+    now = step_of(H, node) if node in H else None
+    if attrs["act"] and now is None:
+        return "legal_act_kept"
+    if attrs["presence"] and now is not None and now["channel"] != attrs["channel"]:
+        return "presence_kept"
+    if physical_items(G, node) and (now is None or now["channel"] == Channel.online):
+        return "physical_kept"
+    return None
 
 
 def _counts(G: ProcedureGraph) -> tuple[int, ...]:
@@ -112,6 +133,9 @@ class Guarded:
         for node, attrs in steps_of(before):
             if attrs["mandatory"] and not (node in after and step_of(after, node)["mandatory"]):
                 return "mandatory_step_kept"
+            broken = _kept(before, after, node, attrs)
+            if broken:
+                return broken
         documents = documents_of(before)
         for doc in submitted_documents(before) - submitted_documents(after):
             if documents[doc].get("held_by") not in self.context.connected_sources:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple, TypeAlias
 
 from models.procedure import (
+    Act,
     Actor,
     ActorKind,
     Channel,
@@ -23,6 +24,7 @@ from models.procedure import (
     Fees,
     Flow,
     Level,
+    Presence,
     Procedure,
     Step,
     StepKind,
@@ -87,7 +89,7 @@ _CHECKERS = (
 )
 
 _NAMES = {
-    StepKind.submit: ("Xuất trình bản chính để đối chiếu", "Nộp giấy tờ bổ sung"),
+    StepKind.submit: ("Nộp bản sao giấy tờ để đối chiếu", "Nộp giấy tờ bổ sung"),
     StepKind.receive: ("Tiếp nhận hồ sơ, viết giấy biên nhận", "Tiếp nhận và số hóa hồ sơ"),
     StepKind.check: (
         "Kiểm tra tính đầy đủ, hợp lệ của hồ sơ",
@@ -122,11 +124,20 @@ _RESULT_KINDS = (StepKind.return_, StepKind.return_, StepKind.notify)
 """How the result reaches the applicant: returned twice as often as notified."""
 
 _CHANNEL_PHRASES = {
-    Channel.in_person: "trực tiếp",
-    Channel.online: "trực tuyến",
-    Channel.post: "qua bưu chính",
+    Channel.in_person: ("trực tiếp", "trực tiếp tại Bộ phận Một cửa", "tại trụ sở cơ quan"),
+    Channel.online: ("trực tuyến",),
+    Channel.post: ("qua bưu chính",),
 }
-"""What a step's name says about its channel, when it faces the applicant."""
+"""What a step's name says about its channel, when it faces the applicant (a payment in
+person is in cash)."""
+
+_PHYSICAL_RESULTS = (
+    ("card", "Thẻ (phôi in)"),
+    ("certificate_blank", "Giấy chứng nhận in trên phôi"),
+    ("seal", "Con dấu"),
+)
+"""Results that are objects: carried and handed over, never sent online."""
+_PRESENCE = Presence(why="thu nhận vân tay, chụp ảnh", legal_basis="Điều 10 Nghị định mẫu")
 
 _QUESTIONS = {
     2: (
@@ -210,7 +221,7 @@ def random_procedure(rng: random.Random, steps: int, *, code: str | None = None)
         [], (), "applicant", StepKind.submit, name="Nộp hồ sơ", documents=[*documents]
     )
     exits, made = build.sequence(steps - 2, [_Exit(first.id)], (), _MAIN_FRAGMENTS)
-    build.work(exits, made, "desk", rng.choice(_RESULT_KINDS))
+    build.work(exits, made, "desk", rng.choice(_RESULT_KINDS), carries=build.physical)
     level = rng.choice((Level.commune, Level.province))
     field = rng.choice(_FIELDS)
     code = code or f"SYN.{rng.randrange(1_000_000):06d}"
@@ -275,10 +286,14 @@ def _probabilities_without_zero(rng: random.Random, ways: int) -> list[float]:
     return sorted((part / 20 for part in _split(rng, 20, ways)), reverse=True)
 
 
-def _named(name: str, channel: Channel) -> str:
+def _named(name: str, channel: Channel, kind: StepKind, rng: random.Random) -> str:
     """The step's name, saying how it reaches the applicant if it does."""
-    phrase = _CHANNEL_PHRASES.get(channel)
-    return f"{name} {phrase}" if phrase else name
+    phrases = _CHANNEL_PHRASES.get(channel)
+    if not phrases:
+        return name
+    if kind is StepKind.pay and channel is Channel.in_person:
+        return f"{name} bằng tiền mặt tại quầy"
+    return f"{name} {rng.choice(phrases)}"
 
 
 class _Builder:
@@ -296,6 +311,12 @@ class _Builder:
         self.steps: list[Step] = []
         self.flows: list[Flow] = []
         self.last_actor = "applicant"
+        self.physical: list[str] = []
+        """The result, when it is an object (a card, a seal): transfers may carry it."""
+        if rng.random() < 0.3:
+            doc_id, name = rng.choice(_PHYSICAL_RESULTS)
+            self.documents[doc_id] = Document(name=name, physical=True)
+            self.physical = [doc_id]
 
     # Steps
 
@@ -309,17 +330,34 @@ class _Builder:
         name: str | None = None,
         documents: list[str] | None = None,
         uses: list[str] | None = None,
+        carries: list[str] | None = None,
     ) -> Step:
-        """Add a work step after `exits`; whatever is not given is drawn at random."""
+        """Add a work step after `exits`; whatever is not given is drawn at random.
+
+        An applicant's in-person step may require presence; a transfer may carry the
+        physical result or be a legal act (a request, a submission)."""
         rng = self.rng
         step_id = self._new_id(kind)
         channel = self._channel(actor, kind)
         if documents is None:
             documents = self._resubmitted() if kind is StepKind.submit else []
         mandatory = rng.random() < 0.12
+        presence = (
+            _PRESENCE
+            if actor == "applicant" and channel is Channel.in_person and rng.random() < 0.15
+            else None
+        )
+        act = None
+        if carries and channel is Channel.online:
+            channel = Channel.post  # an object is posted, never sent online
+        if kind is StepKind.transfer:
+            if carries is None and self.physical and rng.random() < 0.3:
+                carries = self.physical
+            elif rng.random() < 0.2:
+                act = rng.choice((Act.request, Act.submission))
         step = Step(
             id=step_id,
-            name=_named(name or rng.choice(_NAMES[kind]), channel),
+            name=_named(name or rng.choice(_NAMES[kind]), channel, kind, rng),
             actor=actor,
             kind=kind,
             channel=channel,
@@ -329,6 +367,9 @@ class _Builder:
             produces=self._produced(kind, len(self.steps) + 1),
             mandatory=mandatory,
             legal_basis=rng.choice(_LEGAL_BASES) if mandatory else None,
+            carries=carries or None,
+            presence=presence,
+            act=act,
         )
         self._add(exits, step)
         self.last_actor = actor

@@ -33,6 +33,7 @@ def graph(
             name=node,
             actor=actor,
             kind=kind,
+            roles=[kind],
             hours=hours,
             channel=(channels or {}).get(node, "internal"),
             documents=(documents or {}).get(node, []),

@@ -12,6 +12,7 @@ from rules.edits import (
     DropBranches,
     DropDocument,
     Edit,
+    Interconnect,
     MergeSteps,
     RemoveCheck,
     RemoveStep,
@@ -26,7 +27,8 @@ EDITS: list[Edit] = [
     RemoveCheck("check"),
     DropBranches("route"),
     MergeSteps(step="return", into="pay"),
-    SwitchChannel("submit", Channel.in_person, Channel.online),
+    SwitchChannel("submit", Channel.in_person, Channel.online, "Nộp trực tiếp", "Nộp trực tuyến"),
+    Interconnect("send_tax", old_name="Gửi phiếu", new_name="Gửi phiếu qua liên thông điện tử"),
     DropDocument("id_card", "population_db"),
     Automate("verify", hours=0.0, old_name="Đối chiếu", new_name="Tra cứu tự động: Đối chiếu"),
     RunInParallel(("tax_opinion", "police_opinion")),
@@ -37,6 +39,11 @@ EDITS: list[Edit] = [
 def test_an_edit_reads_back_from_its_json(edit: Edit) -> None:
     document = json.loads(json.dumps(edit_to_json(edit)))  # as the store keeps it
     assert edit_from_json(document) == edit
+
+
+def test_an_edit_stored_before_a_field_existed_reads_back_with_its_default() -> None:
+    document = {"edit": "switch_channel", "step": "pay", "old": "in_person", "new": "online"}
+    assert edit_from_json(document) == SwitchChannel("pay", Channel.in_person, Channel.online)
 
 
 def test_every_kind_of_edit_is_covered_here() -> None:

@@ -1,10 +1,11 @@
 """Runs each rule's cases (tests/rules/cases/<CODE>.yml), sqlfluff-style.
 
-A step is written "id actor kind [mandatory] [channel=c] [hours=h] [documents=a,b]
-[uses=a,b] [produces=a,b]" (one hour unless given); a flow "from -> to" or
-"from -> to: probability"; `header` overrides header fields and `params` gives
-the rule's parameters. A case either must `pass` untouched, or must become
-exactly `after`.
+A step is written "id actor kind [mandatory] [presence] [channel=c] [hours=h]
+[documents=a,b] [uses=a,b] [produces=a,b] [carries=a,b] [act=a]" (one hour unless
+given); a flow "from -> to" or "from -> to: probability"; a document maps to the
+data source that holds it, or to `physical`; `header` overrides header fields and
+`params` gives the rule's parameters. A case either must `pass` untouched, or must
+become exactly `after`.
 """
 
 from __future__ import annotations
@@ -42,9 +43,12 @@ def _step(text: str) -> dict[str, Any]:
     for item in extra:
         if item == "mandatory":
             step.update(mandatory=True, legal_basis="Điều 1")
+        elif item == "presence":
+            step["presence"] = {"why": "thu nhận vân tay", "legal_basis": "Điều 1"}
         else:
             key, _, values = item.partition("=")
-            step[key] = values.split(",") if key in ("documents", "uses", "produces") else values
+            lists = ("documents", "uses", "produces", "carries")
+            step[key] = values.split(",") if key in lists else values
     return step
 
 
@@ -59,7 +63,16 @@ def _flow(text: str) -> dict[str, Any]:
 
 def _graph(case: dict[str, Any]) -> ProcedureGraph:
     documents = {
-        doc: {"name": doc, **({"held_by": source} if source else {})}
+        doc: {
+            "name": doc,
+            **(
+                {"physical": True}
+                if source == "physical"
+                else {"held_by": source}
+                if source
+                else {}
+            ),
+        }
         for doc, source in case.get("documents", {}).items()
     }
     procedure = Procedure.model_validate(
@@ -117,6 +130,10 @@ def test_rule_case(code: str, case: dict[str, Any]) -> None:
         assert after.nodes[step]["channel"] == channel
     for step, hours in expected.get("hours", {}).items():
         assert after.nodes[step]["hours"] == hours
+    for step, name in expected.get("names", {}).items():
+        assert after.nodes[step]["name"] == name
+    for step, roles in expected.get("roles", {}).items():
+        assert after.nodes[step]["roles"] == roles
     assert reengineer(after, rules, CONTEXT).changes == (), "not at a fixed point"
 
 
