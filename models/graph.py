@@ -60,6 +60,7 @@ class Header(TypedDict):
     """The procedure's header in ``G.graph["header"]``, read through `header_of`."""
 
     code: str
+    code_status: str | None
     name: str
     level: str
     field: str
@@ -161,6 +162,7 @@ def steps_of(G: ProcedureGraph) -> Iterable[tuple[str, StepData]]:
 
 _HEADER_FIELDS = (
     "code",
+    "code_status",
     "name",
     "level",
     "field",

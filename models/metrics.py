@@ -107,13 +107,15 @@ def handoffs(G: ProcedureGraph) -> int:
 
 
 def is_visit(G: ProcedureGraph, node: str) -> bool:
-    """Whether step `node` brings the applicant to an office in person."""
+    """Whether step `node` brings the applicant to an office in person: the applicant's
+    own step, a desk step face to face (receive, pay, return), or any step that requires
+    the person's presence (biometrics, a photo)."""
     attrs = step_of(G, node)
     if attrs["channel"] != Channel.in_person or is_gateway(G, node):
         return False
     actor = actors_of(G).get(attrs["actor"])
     applicant = actor is not None and actor["kind"] == ActorKind.applicant
-    return applicant or not _FACE_TO_FACE.isdisjoint(attrs["roles"])
+    return applicant or bool(attrs["presence"]) or not _FACE_TO_FACE.isdisjoint(attrs["roles"])
 
 
 def starts_trip(G: ProcedureGraph, node: str) -> bool:

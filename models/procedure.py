@@ -14,6 +14,7 @@ __all__ = [
     "Actor",
     "ActorKind",
     "Channel",
+    "CodeStatus",
     "DataSource",
     "Document",
     "Fees",
@@ -72,6 +73,16 @@ class Level(StrEnum):
     province = "province"
     commune = "commune"
     district = "district"  # legacy: before the two-tier local government of July 2025
+
+
+class CodeStatus(StrEnum):
+    """How sure the procedure's code is: the report says so rather than show a guess."""
+
+    confirmed = "confirmed"
+    unconfirmed = "unconfirmed"
+    """A candidate code not found on the national portal or a decision publishing it."""
+    not_tthc = "not_tthc"
+    """Not an administrative procedure (a utility's service, a payment): no national code."""
 
 
 class Act(StrEnum):
@@ -176,6 +187,8 @@ class Procedure(_Strict):
     """One administrative procedure as it runs, with its header and its graph."""
 
     code: str = Field(min_length=1)
+    code_status: CodeStatus | None = None
+    """Unset: the code is confirmed."""
     name: str = Field(min_length=1)
     level: Level
     field: str = ""

@@ -14,6 +14,7 @@ __all__ = [
     "Lang",
     "figure",
     "number",
+    "shown_code",
 ]
 
 Lang = Literal["vi", "en"]
@@ -36,6 +37,8 @@ LABELS: dict[Lang, dict[str, str]] = {
         "summary": "Tổng hợp",
         "table": "Kết quả theo từng thủ tục",
         "code": "Mã thủ tục",
+        "code_unconfirmed": "mã chưa xác nhận",
+        "code_not_tthc": "không phải TTHC, không có mã quốc gia",
         "name": "Tên thủ tục",
         "essential": "DVC thiết yếu số",
         "annual_volume": "Số hồ sơ/năm",
@@ -78,6 +81,8 @@ LABELS: dict[Lang, dict[str, str]] = {
         "summary": "Summary",
         "table": "Results by procedure",
         "code": "Code",
+        "code_unconfirmed": "code not confirmed",
+        "code_not_tthc": "not an administrative procedure, no national code",
         "name": "Procedure",
         "essential": "Essential service no.",
         "annual_volume": "Dossiers a year",
@@ -121,6 +126,22 @@ METRIC_KEYS = (*COLUMNS, "documents_reused")
 """The measures a procedure's page shows before → after, in order."""
 READINESS_KEYS = ("full_online", "online_payment", "electronic_result")
 """The online-readiness indicators, in order."""
+
+
+def shown_code(code: str, status: str | None, lang: Lang) -> str:
+    """The code as a report shows it: a code not confirmed says so, and a service that is
+    not an administrative procedure shows no code at all.
+
+    >>> shown_code("1.116407", "unconfirmed", "vi")
+    '1.116407 (mã chưa xác nhận)'
+    >>> shown_code("ESS24-EVN", "not_tthc", "en")
+    '(not an administrative procedure, no national code)'
+    """
+    if status == "unconfirmed":
+        return f"{code} ({LABELS[lang]['code_unconfirmed']})"
+    if status == "not_tthc":
+        return f"({LABELS[lang]['code_not_tthc']})"
+    return code
 
 
 def number(value: float, lang: Lang, decimals: int = 0) -> str:

@@ -46,6 +46,8 @@ class ProcedureReport(Published):
     result: AnalysisResult
     annual_volume: int
     statutory_days: float
+    code_status: str | None = None
+    """Unset when the code is confirmed; else `unconfirmed` or `not_tthc`."""
 
 
 Entry = TypeVar("Entry", bound=Published)
@@ -85,7 +87,9 @@ class Report:
 
 def procedure_report(header: Header, result: AnalysisResult) -> ProcedureReport:
     """One procedure's row: its file's header and its analysis."""
-    return ProcedureReport(result, header["annual_volume"], header["statutory_days"])
+    return ProcedureReport(
+        result, header["annual_volume"], header["statutory_days"], header.get("code_status")
+    )
 
 
 def assemble_report(

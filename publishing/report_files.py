@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from diagrams.figures import DiagramFiles
-from publishing.labels import COLUMNS, LABELS, Lang, number
+from publishing.labels import COLUMNS, LABELS, Lang, number, shown_code
 from publishing.report import TOTALLED, Report
 
 __all__ = ["ReportFiles", "publish_report", "table_rows", "write_report"]
@@ -54,7 +54,8 @@ def table_rows(report: Report, lang: Lang) -> tuple[list[str], list[list[object]
     header += [words["documents_reused"], words["changes"]]
     rows: list[list[object]] = []
     for p in report.procedures:
-        row: list[object] = [p.code, p.name, p.essential, p.annual_volume, p.statutory_days]
+        code = shown_code(p.code, p.code_status, lang)
+        row: list[object] = [code, p.name, p.essential, p.annual_volume, p.statutory_days]
         for key in COLUMNS:
             row += [getattr(p.before, key), getattr(p.after, key)]
         row += [_flag(p.after.full_online, lang), _flag(p.after.online_payment, lang)]
@@ -130,6 +131,7 @@ def _render(name: str, lang: Lang, **context: object) -> str:
         w=LABELS[lang],
         lang=lang,
         number=lambda v, d=0: number(v, lang, d),
+        code=lambda p: shown_code(p.code, p.code_status, lang),
         flag=lambda v: _flag(v, lang),
         columns=COLUMNS,
         totalled=TOTALLED,

@@ -19,7 +19,8 @@ class DocumentHeldBySource(Rule):
     **Best practice**: the document leaves the dossier; the steps that used it
     read the same data from the source (they keep it in `uses`). A document is
     dropped only when a *connected* source holds it: a hospital birth
-    certificate is not in the population database.
+    certificate is not in the population database. An original the applicant
+    surrenders (`physical`: the old land certificate that is replaced) stays.
     """
 
     code = "DO01"
@@ -34,6 +35,8 @@ class DocumentHeldBySource(Rule):
         for doc_id, doc in documents_of(G).items():
             source = doc.get("held_by")
             if doc_id not in submitted or source not in context.connected_sources:
+                continue
+            if doc.get("physical"):  # an original surrendered: data does not replace it
                 continue
             steps = tuple(n for n, attrs in steps_of(G) if doc_id in attrs["documents"])
             source_name = context.source_name(source)

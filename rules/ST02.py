@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.graph import ProcedureGraph, is_gateway, step_of
+from models.graph import ProcedureGraph, is_gateway, physical_items, step_of
 from rules.base import Effect, Proposal, Rule, RuleContext
 from rules.edits import MergeSteps
 
@@ -18,7 +18,8 @@ class SameActorMerge(Rule):
 
     **Best practice**: one actor, one step: the desk checks and writes the
     receipt in one sitting. Only steps joined by a single flow and done through
-    the same channel merge, never a step the law requires or a legal act; the
+    the same channel merge, never a step the law requires, a legal act or the
+    hand-over of a physical object (a carry stays in sight); the
     merged step keeps what both did (a payment and a return stay a payment and
     a return for the measures).
     """
@@ -56,4 +57,6 @@ def _mergeable(G: ProcedureGraph, first: str, second: str) -> bool:
         and not b["mandatory"]
         and not a["act"]
         and not b["act"]
+        and not physical_items(G, first)
+        and not physical_items(G, second)
     )

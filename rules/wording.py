@@ -34,7 +34,7 @@ _RETURN_WORDS = {
 _DESK_PHRASES = (
     (re.compile(r"^(?:Đến|Mang) (?:[^,;]*? )?(?=(?:nộp|thông báo|ký|nhận|làm|đăng ký) \w)"), ""),
     (re.compile(r"^Mang (?=bổ sung)"), ""),
-    (re.compile(r"^Mang "), "Gửi "),
+    (re.compile(r"^(?:Mang|Xuất trình) "), "Gửi "),
     (re.compile(r",? (?:xuất trình|ký sổ)[^;]*"), ""),
     (re.compile(r",? nhận biên lai"), ""),
     (re.compile(r" bằng tiền mặt(?: (?:cho|tại) [^,;]*)?"), ""),
