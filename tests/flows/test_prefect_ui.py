@@ -92,11 +92,16 @@ def test_an_analyst_runs_a_procedure_from_the_ui_and_sees_its_diagrams(
     page.wait_for_url(re.compile(r"/artifacts/artifact/"))
     diagrams = page.locator('img[src^="data:image/svg+xml;base64,"]')
     expect(diagrams).to_have_count(2)
-    for image in diagrams.all():
-        image.scroll_into_view_if_needed()
-        page.wait_for_function(
-            "image => image.complete && image.naturalWidth > 0", arg=image.element_handle()
-        )
+    # The artifact page may re-render its markdown while loading: check the images as the
+    # page has them now, by selector, rather than through handles that can go stale.
+    page.wait_for_function(
+        """selector => {
+            const images = [...document.querySelectorAll(selector)];
+            images.forEach(image => image.scrollIntoView());
+            return images.length === 2 && images.every(i => i.complete && i.naturalWidth > 0);
+        }""",
+        arg='img[src^="data:image/svg+xml;base64,"]',
+    )
     expect(page.get_by_role("heading", name="Đăng ký khai sinh")).to_be_visible()
     page.set_viewport_size({"width": 1400, "height": 1500})
     page.evaluate("window.scrollTo(0, 0)")
