@@ -14,6 +14,7 @@ from models.costs import CostSettings
 from models.graph import (
     Header,
     ProcedureGraph,
+    copy_graph,
     document_hash,
     documents_of,
     graph_to_json,
@@ -21,11 +22,11 @@ from models.graph import (
     step_of,
     submitted_documents,
 )
-from models.measures import Measures, measures
+from models.measures import ChannelMix, Measures, measures
 from models.metrics import Metrics, measure
 from models.procedure import DataSource
 from rules import RULES_VERSION, Change, Effect, Rule, RuleContext
-from rules.edits import DropDocument, edit_from_json, edit_to_json
+from rules.edits import DropDocument, MergeSteps, SwitchChannel, edit_from_json, edit_to_json
 from rules.engine import Outcome, Refusal, reengineer
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "analyze",
     "change_from_json",
     "change_to_json",
+    "channel_variants",
     "dropped_documents",
     "refusal_from_json",
     "refusal_to_json",
@@ -51,6 +53,7 @@ def rule_context(sources: Mapping[str, DataSource]) -> RuleContext:
     return RuleContext(
         connected_sources=frozenset(s.id for s in sources.values() if s.connected),
         source_names={s.id: s.name for s in sources.values()},
+        hit_rates={s.id: s.hit_rate for s in sources.values()},
     )
 
 
@@ -205,13 +208,17 @@ class ProcedureAnalysis:
     def result(self, inputs: Inputs) -> AnalysisResult:
         """The typed result, measured under the cost settings and connected sources."""
         connected = inputs.context.connected_sources
+        share = inputs.costs.online_share(self.code)
+        before_online, after_offline = channel_variants(self.before, self.outcome)
+        before_mix = ChannelMix(before_online, self.before, share.today)
+        after_mix = ChannelMix(self.outcome.after, after_offline, share.target)
         return AnalysisResult(
             code=self.code,
             name=self.name,
             essential=self.header["essential"],
             rules_signature=self.rules_signature,
-            before=measures(self.before, inputs.costs, connected),
-            after=measures(self.outcome.after, inputs.costs, connected),
+            before=measures(self.before, inputs.costs, connected, before_mix),
+            after=measures(self.outcome.after, inputs.costs, connected, after_mix),
             changes=self.outcome.changes,
             refused=self.outcome.refused,
             dropped_documents=dropped_documents(
@@ -243,6 +250,39 @@ class ProcedureAnalysis:
             ),
             "after_graph": graph_to_json(self.outcome.after),
         }
+
+
+def channel_variants(
+    before: ProcedureGraph, outcome: Outcome
+) -> tuple[ProcedureGraph, ProcedureGraph]:
+    """The procedure as today's online applicants go through it (`before` with the channel
+    switches of `outcome` only), and the proposal as those who still come in person go
+    through it (`outcome.after` with those switches undone)."""
+    switches = [
+        edit
+        for change in outcome.changes
+        for edit in change.edits
+        if isinstance(edit, SwitchChannel)
+    ]
+    merged_into = {
+        edit.step: edit.into
+        for change in outcome.changes
+        for edit in change.edits
+        if isinstance(edit, MergeSteps)
+    }
+
+    def now(step: str) -> str:
+        while step in merged_into:
+            step = merged_into[step]
+        return step
+
+    online, offline = copy_graph(before), copy_graph(outcome.after)
+    for edit in switches:
+        if edit.step in online:
+            step_of(online, edit.step)["channel"] = edit.new.value
+        if now(edit.step) in offline:
+            step_of(offline, now(edit.step))["channel"] = edit.old.value
+    return online, offline
 
 
 def analyze(G: ProcedureGraph, rules: list[Rule], context: RuleContext) -> ProcedureAnalysis:

@@ -50,8 +50,10 @@ def _contexts(
         known = ", ".join(sorted(sources))
         raise UnknownDataSource(f"unknown data source {unknown}: name one of {known}")
     today = rule_context(sources)
-    without = RuleContext(today.connected_sources - set(connect), today.source_names)
-    with_ = RuleContext(today.connected_sources | set(connect), today.source_names)
+    without = RuleContext(
+        today.connected_sources - set(connect), today.source_names, today.hit_rates
+    )
+    with_ = RuleContext(today.connected_sources | set(connect), today.source_names, today.hit_rates)
     return without, with_
 
 

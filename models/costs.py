@@ -27,10 +27,20 @@ from models.procedure import ActorKind, Channel, StepKind
 __all__ = [
     "ComplianceCost",
     "CostSettings",
+    "OnlineShare",
     "Readiness",
     "compliance_cost",
     "readiness",
 ]
+
+
+class OnlineShare(BaseModel):
+    """The share of a procedure's dossiers that go online, today and as the target."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    today: float = Field(ge=0, le=1)
+    target: float = Field(ge=0, le=1)
 
 
 class CostSettings(BaseModel):
@@ -48,6 +58,19 @@ class CostSettings(BaseModel):
     travel_vnd: int = Field(ge=0)
     travel_hours: float = Field(ge=0)
     waiting_hours: float = Field(ge=0)
+    online_share_today: float = Field(default=0.0, ge=0, le=1)
+    """The share of dossiers filed online today (before): 0 treats the as-is model as the
+    only channel."""
+    online_share_target: float = Field(default=1.0, ge=0, le=1)
+    """The share of dossiers expected online once the proposal is in force (after)."""
+    online_shares: dict[str, OnlineShare] = Field(default_factory=dict)
+    """Overrides by procedure code."""
+
+    def online_share(self, code: str) -> OnlineShare:
+        """Today's and the target online share of procedure `code`."""
+        return self.online_shares.get(
+            code, OnlineShare(today=self.online_share_today, target=self.online_share_target)
+        )
 
 
 class ComplianceCost(BaseModel):

@@ -2,7 +2,7 @@
 
 The graph carries the header, actors and documents in ``G.graph``; one node per
 step (attributes: name, actor, kind, channel, hours, documents, uses, produces,
-mandatory, legal_basis, carries, presence, act, roles); one edge per flow
+mandatory, legal_basis, carries, presence, act, roles, fallback); one edge per flow
 (attributes: when, probability).
 """
 
@@ -92,6 +92,7 @@ class StepData(TypedDict):
     act: str | None
     roles: list[str]
     """The step's kind first, then the kinds of the steps merged into it."""
+    fallback: bool
 
 
 class ActorData(TypedDict, total=False):
@@ -200,6 +201,7 @@ def to_graph(procedure: Procedure) -> ProcedureGraph:
             presence=step.presence.model_dump() if step.presence else None,
             act=step.act.value if step.act else None,
             roles=[step.kind.value] + [r.value for r in step.roles or () if r is not step.kind],
+            fallback=bool(step.fallback),
         )
     for flow in procedure.flows:
         G.add_edge(flow.source, flow.target, when=flow.when, probability=flow.probability)
@@ -225,6 +227,7 @@ def from_graph(G: ProcedureGraph) -> Procedure:
             "presence": attrs["presence"],
             "act": attrs["act"],
             "roles": attrs["roles"] if attrs["roles"] != [attrs["kind"]] else None,
+            "fallback": attrs.get("fallback") or None,
         }
         for node, attrs in G.nodes(data=True)
     ]
@@ -286,8 +289,14 @@ def physical_items(G: ProcedureGraph, node: str) -> list[str]:
 
 
 def submitted_documents(G: ProcedureGraph) -> set[str]:
-    """The ids of the documents the applicant must supply at some step of `G`."""
-    return {doc for node in G for doc in G.nodes[node]["documents"]}
+    """The ids of the dossier components: what the applicant must supply at some step of
+    `G` (papers asked for only when a look-up finds nothing are not components)."""
+    return {
+        doc
+        for attrs in G.__dict__["_node"].values()
+        if not attrs.get("fallback")
+        for doc in attrs["documents"]
+    }
 
 
 def adjacency(G: ProcedureGraph) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -397,8 +406,11 @@ def steps_of_kind(G: ProcedureGraph, kind: str) -> list[str]:
 
 
 def tasks(G: ProcedureGraph) -> list[str]:
-    """The steps of `G` that do work, in graph order."""
-    return [node for node in G if not is_gateway(G, node)]
+    """The steps of `G`'s design that do work, in graph order (a fallback for missing
+    data is not one of them)."""
+    return [
+        node for node, attrs in steps_of(G) if not is_gateway(G, node) and not attrs.get("fallback")
+    ]
 
 
 def copy_graph(G: ProcedureGraph) -> ProcedureGraph:

@@ -26,6 +26,7 @@ __all__ = [
     "Metrics",
     "expected_hours",
     "expected_total",
+    "expected_visits",
     "handoffs",
     "is_person_task",
     "is_visit",
@@ -126,8 +127,17 @@ def starts_trip(G: ProcedureGraph, node: str) -> bool:
 
 
 def visits(G: ProcedureGraph) -> int:
-    """Count the applicant's trips: visit steps not directly after another visit step."""
-    return sum(1 for node in G if starts_trip(G, node))
+    """Count the applicant's trips in the procedure's design: visit steps not directly after
+    another visit step (a fallback for missing data is not in the design)."""
+    return sum(
+        1 for node, attrs in steps_of(G) if not attrs.get("fallback") and starts_trip(G, node)
+    )
+
+
+def expected_visits(G: ProcedureGraph) -> float:
+    """The applicant's expected trips per dossier: every trip weighted by how often it is
+    made (a send-back loop, a fallback for missing data, a branch)."""
+    return expected_total(G, {node: 1.0 for node in G if starts_trip(G, node)})
 
 
 def expected_hours(G: ProcedureGraph, hours: Mapping[str, float] | None = None) -> float:

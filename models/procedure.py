@@ -157,6 +157,10 @@ class Step(_Strict):
     """The step is a legal act (a request, a submission, a decision) of its actor."""
     roles: list[StepKind] | None = None
     """What the step does besides its kind: a merged step keeps the kinds of its parts."""
+    fallback: bool | None = None
+    """True for a step that runs only when a database look-up returns nothing: the papers
+    it asks for are not dossier components, and it is not counted as a step or a visit
+    of the procedure's design (the expected measures count it with its probability)."""
 
     @model_validator(mode="after")
     def _one_duration(self) -> Step:
@@ -212,3 +216,6 @@ class DataSource(_Strict):
     name: str = Field(min_length=1)
     connected: bool = False
     connected_since: str | None = None
+    hit_rate: float = Field(default=1.0, ge=0, le=1)
+    """The share of look-ups that return the data: when it is missing, the applicant is
+    asked for the paper (Resolution 66.7/2025/NQ-CP Art. 2(2))."""

@@ -28,6 +28,8 @@ COLUMNS = (
     "value_added_share",
     "cost_per_dossier_vnd",
     "cost_per_year_vnd",
+    "expected_visits",
+    "expected_cost_per_year_vnd",
 )
 """The measures shown before → after in the table, in order."""
 
@@ -54,6 +56,16 @@ LABELS: dict[Lang, dict[str, str]] = {
         "value_added_share": "Tỷ lệ thời gian tạo giá trị",
         "cost_per_dossier_vnd": "Chi phí tuân thủ/hồ sơ (đồng)",
         "cost_per_year_vnd": "Chi phí tuân thủ/năm (đồng)",
+        "expected_visits": "Số lượt đến cơ quan kỳ vọng/hồ sơ",
+        "expected_lead_time_days": "Thời gian kỳ vọng (ngày làm việc)",
+        "expected_cost_per_year_vnd": "Chi phí tuân thủ/năm kỳ vọng (đồng)",
+        "shares": (
+            "Con số kỳ vọng tính theo tỷ lệ hồ sơ trực tuyến {today} (hiện trạng) và {target} "
+            "(đề xuất; Quyết định 766/QĐ-TTg cho điểm tối đa từ 80%), và theo tỷ lệ khai thác "
+            "được dữ liệu của từng cơ sở dữ liệu (data_sources.yaml); các dòng trên tính như "
+            "mọi hồ sơ đều đi theo quy trình vẽ trong sơ đồ. Thời gian đã tính nhánh không "
+            "khai thác được dữ liệu và không phụ thuộc kênh nộp."
+        ),
         "readiness": "Mức độ sẵn sàng trực tuyến (sau tái cấu trúc)",
         "full_online": "Toàn trình",
         "online_payment": "Thanh toán trực tuyến",
@@ -98,6 +110,16 @@ LABELS: dict[Lang, dict[str, str]] = {
         "value_added_share": "Value-added share of time",
         "cost_per_dossier_vnd": "Compliance cost per dossier (VND)",
         "cost_per_year_vnd": "Compliance cost per year (VND)",
+        "expected_visits": "Expected visits per dossier",
+        "expected_lead_time_days": "Expected time over channels (working days)",
+        "expected_cost_per_year_vnd": "Expected compliance cost per year (VND)",
+        "shares": (
+            "Expected figures assume {today} of dossiers online today and {target} once the "
+            "proposal is in force (Decision 766/QĐ-TTg scores full points from 80%), and each "
+            "database's look-up hit rate (data_sources.yaml); the rows above count every "
+            "dossier as going through the diagrammed process. Times include the missing-data "
+            "branch and do not depend on the channel."
+        ),
         "readiness": "Online readiness (after re-engineering)",
         "full_online": "Full online",
         "online_payment": "Online payment",
@@ -165,7 +187,9 @@ def figure(key: str, value: Any, lang: Lang = "vi") -> str:
     >>> figure("value_added_share", 0.4567, "en")
     '45.7%'
     """
-    if key == "lead_time_days":
+    if value is None:
+        return "—"  # not measured (stored by an engine that did not compute it)
+    if key in ("lead_time_days", "expected_lead_time_days", "expected_visits"):
         return number(value, lang, 2)
     if key == "value_added_share":
         return number(value * 100, lang, 1) + "%"

@@ -26,8 +26,18 @@ __all__ = [
     "totals",
 ]
 
-TOTALLED = ("steps", "handoffs", "visits", "documents", "lead_time_days", "cost_per_year_vnd")
-"""The measures summed over the selection."""
+TOTALLED = (
+    "steps",
+    "handoffs",
+    "visits",
+    "documents",
+    "lead_time_days",
+    "cost_per_year_vnd",
+    "expected_visits",
+    "expected_cost_per_year_vnd",
+)
+"""The measures summed over the selection: the design's counts and best cases, then the
+expected figures over channels and missing data."""
 
 
 class Published(ResultView):
@@ -63,7 +73,8 @@ def totals(entries: Iterable[ResultView]) -> dict[str, dict[str, float]]:
     listed = list(entries)
     return {
         moment: {
-            key: round(sum(getattr(getattr(e, moment), key) for e in listed), 3) for key in TOTALLED
+            key: round(sum(getattr(getattr(e, moment), key) or 0 for e in listed), 3)
+            for key in TOTALLED
         }
         for moment in ("before", "after")
     }

@@ -34,6 +34,8 @@ class RuleContext:
 
     connected_sources: frozenset[str] = frozenset()
     source_names: dict[str, str] = field(default_factory=dict)
+    hit_rates: dict[str, float] = field(default_factory=dict)
+    """The share of look-ups each source answers (1 when not given)."""
 
     def source_name(self, source: str) -> str:
         return self.source_names.get(source, source)

@@ -19,6 +19,7 @@ from rules.structure import drop_dead_branches, remove_check, remove_step
 
 __all__ = [
     "SYSTEM_ACTOR",
+    "AskWhenMissing",
     "Automate",
     "DropBranches",
     "DropDocument",
@@ -268,6 +269,7 @@ class RunInParallel(Edit):
             "carries": [],
             "presence": None,
             "act": None,
+            "fallback": False,
         }
         G.add_node(
             split,
@@ -293,6 +295,67 @@ class RunInParallel(Edit):
             G.add_edge(split, step, when=None, probability=None)
             G.add_edge(step, join, when=None, probability=None)
         return Realised(added=(split, join))
+
+
+@dataclass(frozen=True)
+class AskWhenMissing(Edit):
+    """After step `after`, the data of `documents` is looked up in `source`: when it is
+    missing (probability `miss`), the applicant supplies the papers at a fallback step
+    (`name`, `hours`) before the procedure goes on."""
+
+    kind: ClassVar[str] = "ask_when_missing"
+    after: str
+    source: str
+    documents: tuple[str, ...]
+    miss: float
+    hours: float
+    question: str
+    name: str
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        (succ,) = G.successors(self.after)
+        flow = dict(G.edges[self.after, succ])
+        sender = step_of(G, self.after)
+        found, missing = _new_id(G, f"{self.source}_found"), _new_id(G, f"{self.source}_missing")
+        base = {
+            "uses": [],
+            "produces": [],
+            "mandatory": False,
+            "legal_basis": None,
+            "carries": [],
+            "presence": None,
+            "act": None,
+        }
+        G.add_node(
+            found,
+            name=self.question,
+            actor=step_of(G, succ)["actor"],
+            kind=StepKind.decide.value,
+            roles=[StepKind.decide.value],
+            channel=Channel.internal.value,
+            hours=0.0,
+            documents=[],
+            fallback=False,
+            **base,
+        )
+        G.add_node(
+            missing,
+            name=self.name,
+            actor=sender["actor"],
+            kind=StepKind.submit.value,
+            roles=[StepKind.submit.value],
+            channel=sender["channel"],
+            hours=self.hours,
+            documents=list(self.documents),
+            fallback=True,
+            **base,
+        )
+        G.remove_edge(self.after, succ)
+        G.add_edge(self.after, found, **flow)
+        G.add_edge(found, succ, when="có dữ liệu", probability=round(1 - self.miss, 6))
+        G.add_edge(found, missing, when="không có dữ liệu", probability=self.miss)
+        G.add_edge(missing, succ, when=None, probability=None)
+        return Realised(added=(found, missing))
 
 
 def _new_id(G: ProcedureGraph, wanted: str) -> str:

@@ -32,8 +32,8 @@ GUARDRAILS = {
         "a step that uses a document or decision still comes after the step that produces it"
     ),
     "measures_not_worse": (
-        "the change adds no step, hand-off, in-person visit or document (lead time cannot "
-        "grow: rules only remove, shorten or run steps side by side)"
+        "the change adds no step, hand-off, in-person visit or document to the procedure's "
+        "design (lead time grows only by a branch where a database look-up finds nothing)"
     ),
     "valid_process": (
         "the result is still a sound process: it passes the full validation (one start, "

@@ -176,7 +176,7 @@ def analyze_(
     for key, before in summary["before"].items():
         typer.echo(f"  {key:15} {before} → {summary['after'][key]}")
     measures = summary["measures"]
-    for key in ("cost_per_dossier_vnd", "cost_per_year_vnd", *READINESS_KEYS):
+    for key in ("cost_per_dossier_vnd", "cost_per_year_vnd", *READINESS_KEYS, *_EXPECTED):
         typer.echo(f"  {key:20} {measures['before'][key]} → {measures['after'][key]}")
     typer.echo(f"{len(analysis.outcome.changes)} change(s):")
     for change in analysis.outcome.changes:
@@ -187,6 +187,15 @@ def analyze_(
         )
     if out and files:
         typer.echo(f"diagrams: {out / files.before_svg}, {out / files.after_svg}")
+
+
+_EXPECTED = (
+    "online_share",
+    "expected_visits",
+    "expected_cost_per_dossier_vnd",
+    "expected_cost_per_year_vnd",
+)
+"""The expected figures `analyze` prints: over the online share and missing data."""
 
 
 @app.command("rules")

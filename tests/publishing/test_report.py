@@ -70,7 +70,7 @@ def test_html_shows_the_same_totals_and_rows(report: Report, files: ReportFiles)
         for moment in ("before", "after"):
             shown = re.search(rf'data-key="{key}-{moment}">([^<]*)<', html)
             assert shown is not None
-            decimals = 2 if key == "lead_time_days" else 0
+            decimals = 2 if key in ("lead_time_days", "expected_visits") else 0
             assert shown.group(1) == number(report.totals[moment][key], "vi", decimals)
     for p in report.procedures:
         assert f'data-code="{p.code}"' in html

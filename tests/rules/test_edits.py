@@ -8,6 +8,7 @@ import pytest
 
 from models.procedure import Channel
 from rules.edits import (
+    AskWhenMissing,
     Automate,
     DropBranches,
     DropDocument,
@@ -32,6 +33,15 @@ EDITS: list[Edit] = [
     DropDocument("id_card", "population_db"),
     Automate("verify", hours=0.0, old_name="Đối chiếu", new_name="Tra cứu tự động: Đối chiếu"),
     RunInParallel(("tax_opinion", "police_opinion")),
+    AskWhenMissing(
+        after="submit",
+        source="civil_status_db",
+        documents=("birth_copy",),
+        miss=0.15,
+        hours=4.0,
+        question="Khai thác được dữ liệu?",
+        name="Bổ sung giấy tờ",
+    ),
 ]
 
 
