@@ -26,6 +26,7 @@ __all__ = [
     "Edit",
     "Interconnect",
     "MergeSteps",
+    "NarrowCheck",
     "Realised",
     "RemoveCheck",
     "RemoveStep",
@@ -103,6 +104,20 @@ class RemoveCheck(Edit):
 
     def apply(self, G: ProcedureGraph) -> Realised:
         return _removing(G, remove_check, self.step)
+
+
+@dataclass(frozen=True)
+class NarrowCheck(Edit):
+    """The check no longer looks at `documents` (papers nobody submits any more)."""
+
+    kind: ClassVar[str] = "narrow_check"
+    step: str
+    documents: tuple[str, ...]
+
+    def apply(self, G: ProcedureGraph) -> Realised:
+        attrs = step_of(G, self.step)
+        attrs["uses"] = [doc for doc in attrs["uses"] if doc not in self.documents]
+        return Realised()
 
 
 @dataclass(frozen=True)

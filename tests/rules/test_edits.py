@@ -15,6 +15,7 @@ from rules.edits import (
     Edit,
     Interconnect,
     MergeSteps,
+    NarrowCheck,
     RemoveCheck,
     RemoveStep,
     RunInParallel,
@@ -33,6 +34,7 @@ EDITS: list[Edit] = [
     DropDocument("id_card", "population_db"),
     Automate("verify", hours=0.0, old_name="Đối chiếu", new_name="Tra cứu tự động: Đối chiếu"),
     RunInParallel(("tax_opinion", "police_opinion")),
+    NarrowCheck("check", ("id_copy", "residence")),
     AskWhenMissing(
         after="submit",
         source="civil_status_db",

@@ -132,6 +132,8 @@ def test_rule_case(code: str, case: dict[str, Any]) -> None:
         assert after.nodes[step]["hours"] == hours
     for step, name in expected.get("names", {}).items():
         assert after.nodes[step]["name"] == name
+    for step, uses in expected.get("uses", {}).items():
+        assert after.nodes[step]["uses"] == uses
     for step, roles in expected.get("roles", {}).items():
         assert after.nodes[step]["roles"] == roles
     assert reengineer(after, rules, CONTEXT).changes == (), "not at a fixed point"
