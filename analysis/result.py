@@ -132,6 +132,8 @@ class AnalysisResult:
     changes: tuple[Change, ...]
     refused: tuple[Refusal, ...] = ()
     dropped_documents: tuple[DroppedDocument, ...] = ()
+    code_status: str | None = None
+    """`unconfirmed` or `not_tthc` when the code is not a confirmed national code."""
 
 
 class ResultView:
@@ -150,6 +152,10 @@ class ResultView:
     @property
     def essential(self) -> int | None:
         return self.result.essential
+
+    @property
+    def code_status(self) -> str | None:
+        return self.result.code_status
 
     @property
     def before(self) -> Measures:
@@ -224,6 +230,7 @@ class ProcedureAnalysis:
             dropped_documents=dropped_documents(
                 self.before, self.outcome, inputs.context.source_names
             ),
+            code_status=self.header["code_status"],
         )
 
     def proposal(self) -> ProposedVersion:

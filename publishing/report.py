@@ -56,8 +56,6 @@ class ProcedureReport(Published):
     result: AnalysisResult
     annual_volume: int
     statutory_days: float
-    code_status: str | None = None
-    """Unset when the code is confirmed; else `unconfirmed` or `not_tthc`."""
 
 
 Entry = TypeVar("Entry", bound=Published)
@@ -98,9 +96,7 @@ class Report:
 
 def procedure_report(header: Header, result: AnalysisResult) -> ProcedureReport:
     """One procedure's row: its file's header and its analysis."""
-    return ProcedureReport(
-        result, header["annual_volume"], header["statutory_days"], header.get("code_status")
-    )
+    return ProcedureReport(result, header["annual_volume"], header["statutory_days"])
 
 
 def assemble_report(

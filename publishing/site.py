@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from analysis.result import AnalysisResult
 from diagrams.figures import DiagramFiles
-from publishing.labels import LABELS, METRIC_KEYS, READINESS_KEYS, figure
+from publishing.labels import LABELS, METRIC_KEYS, READINESS_KEYS, figure, shown_code
 from publishing.report import Published, in_catalogue_order, totals
 
 __all__ = ["METRIC_LABELS", "READINESS_LABELS", "SiteEntry", "write_site"]
@@ -24,6 +24,7 @@ _environment = Environment(
     keep_trailing_newline=True,
 )
 _environment.globals["figure"] = figure
+_environment.globals["code"] = lambda entry: shown_code(entry.code, entry.code_status, "vi")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.measures import Measures
-from publishing.labels import figure
+from publishing.labels import figure, shown_code
 from publishing.site import METRIC_LABELS, SiteEntry
 
 __all__ = [
@@ -64,7 +64,7 @@ def procedure_markdown(entry: SiteEntry, before_svg: str, after_svg: str) -> str
     """The page of one analysed procedure: measures, changes and both diagrams."""
     lines = [
         f"# {_escape(entry.name)}",
-        f"Mã {entry.code}"
+        f"Mã {shown_code(entry.code, entry.code_status, 'vi')}"
         + (f" · dịch vụ công thiết yếu số {entry.essential}" if entry.essential else ""),
         "",
         "| Chỉ số | Hiện trạng | Đề xuất |",

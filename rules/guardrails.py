@@ -37,7 +37,8 @@ GUARDRAILS = {
     ),
     "valid_process": (
         "the result is still a sound process: it passes the full validation (one start, "
-        "every step reachable and able to finish, every parallel branch joined)"
+        "every step reachable and able to finish, every parallel branch joined, every "
+        "decision with two ways out at least)"
     ),
     "no_empty_branch": (
         "no parallel branch is left with nothing in it (a split flowing straight to its join)"

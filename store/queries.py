@@ -54,14 +54,23 @@ __all__ = [
 
 
 def get_or_create_procedure(
-    session: Session, *, code: str, name: str, level: str, essential: int | None
+    session: Session,
+    *,
+    code: str,
+    name: str,
+    level: str,
+    essential: int | None,
+    code_status: str | None = None,
 ) -> ProcedureRecord:
     """Return the procedure with `code`, created (or its header updated) as needed."""
     record = session.exec(select(ProcedureRecord).where(ProcedureRecord.code == code)).first()
     if record is None:
-        record = ProcedureRecord(code=code, name=name, level=level, essential=essential)
+        record = ProcedureRecord(
+            code=code, name=name, level=level, essential=essential, code_status=code_status
+        )
     else:
         record.name, record.level, record.essential = name, level, essential
+        record.code_status = code_status
     session.add(record)
     session.flush()
     return record
@@ -132,6 +141,7 @@ def import_procedures(
             name=procedure.name,
             level=procedure.level.value,
             essential=procedure.essential,
+            code_status=procedure.code_status.value if procedure.code_status else None,
         )
         assert record.id is not None
         document = graph_to_json(to_graph(procedure))
@@ -213,12 +223,15 @@ class AnalysisRow:
             dropped_documents=[vars(d).copy() for d in result.dropped_documents],
         )
 
-    def result(self, code: str, name: str, essential: int | None) -> AnalysisResult:
+    def result(
+        self, code: str, name: str, essential: int | None, code_status: str | None = None
+    ) -> AnalysisResult:
         """The typed result this row stores, for the procedure named."""
         return AnalysisResult(
             code=code,
             name=name,
             essential=essential,
+            code_status=code_status,
             rules_signature=self.rules_signature,
             before=Measures.model_validate(self.metrics_before),
             after=Measures.model_validate(self.metrics_after),
@@ -378,7 +391,7 @@ def _result(record: ProcedureRecord, analysis: Analysis) -> AnalysisResult:
         refused=analysis.refused,
         dropped_documents=analysis.dropped_documents or [],
     )
-    return row.result(record.code, record.name, record.essential)
+    return row.result(record.code, record.name, record.essential, record.code_status)
 
 
 def current_results(

@@ -39,6 +39,8 @@ class ProcedureRecord(SQLModel, table=True):
     name: str
     level: str = Field(max_length=16)
     essential: int | None = None
+    code_status: str | None = Field(default=None, max_length=16)
+    """`unconfirmed` or `not_tthc` when the code is not a confirmed national code."""
     created_at: datetime = Field(default_factory=_now)
 
 

@@ -29,3 +29,21 @@ def test_a_procedure_page_lists_the_documents_no_longer_asked_for(tmp_path: Path
     assert f"<li>Bản sao CCCD — <code>{dropped.rule}</code>: {source}</li>" in page
     index = (tmp_path / "index.html").read_text("utf-8")
     assert entry.page in index and "Thủ tục mẫu" in index
+
+
+def test_a_code_not_confirmed_says_so_and_a_service_shows_no_code(tmp_path: Path) -> None:
+    inputs = Inputs(
+        load_data_sources(CATALOG / "data_sources.yaml"),
+        load_cost_settings(CATALOG / "cost_settings.yaml"),
+    )
+    entries = []
+    for code, status in (("1.116407", "unconfirmed"), ("EVN-CAP-DIEN", "not_tthc")):
+        document = {**minimal_procedure(), "code": code, "code_status": status}
+        procedure = Procedure.model_validate(document)
+        result = analyze(to_graph(procedure), get_rules(), inputs.context).result(inputs)
+        entries.append(SiteEntry(result, diagram_files(result.code)))
+    write_site(tmp_path, entries, "test")
+    unconfirmed, service = ((tmp_path / e.page).read_text("utf-8") for e in entries)
+    assert "Mã 1.116407 (mã chưa xác nhận)" in unconfirmed
+    assert "Mã (không phải TTHC, không có mã quốc gia)" in service
+    assert "Mã EVN-CAP-DIEN" not in service

@@ -136,7 +136,7 @@ def _check_upgrade_keeps_everything(url: str) -> None:
     assert _schema(url) == after_schema
 
 
-NEW_COLUMNS = {"analysis": ["dropped_documents"]}
+NEW_COLUMNS = {"analysis": ["dropped_documents"], "procedure": ["code_status"]}
 """Columns the migrations after the baseline add: empty in the rows stored before."""
 
 
