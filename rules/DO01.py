@@ -31,8 +31,9 @@ class DocumentHeldBySource(Rule):
 
     class Params(BaseModel):
         model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-        fallback_hours: float = Field(default=4.0, ge=0, le=80)
-        """Working hours the applicant needs to supply the papers when the data is missing."""
+        fallback_hours: float = Field(default=1.0, ge=0, le=80)
+        """The applicant's working hours to send the papers when the data is missing (on
+        top of preparing them, which the cost settings count per document)."""
 
     code = "DO01"
     name = "documents.held_by_source"

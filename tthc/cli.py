@@ -242,15 +242,25 @@ def whatif(
     for gain in gains:
         typer.echo(
             f"{gain.code:<14} {gain.name[:44]:44}  bỏ {len(gain.documents_dropped)} giấy tờ, "
-            f"{len(gain.steps_removed)} bước  giảm {gain.days_saved_per_dossier:.2f} ngày  "
+            f"{len(gain.steps_removed)} bước  {_days_change(gain.days_saved_per_dossier)}  "
             f"{gain.vnd_saved_per_year:>15,} đ/năm"
         )
     total = sum(g.vnd_saved_per_year for g in gains)
     days = sum(g.dossier_days_saved_per_year for g in gains)
     typer.echo(
-        f"Tổng: {total:,} đ/năm; {days:,.0f} ngày-hồ sơ/năm "
+        f"Tổng: tiết kiệm {total:,} đ/năm; "
+        f"{'giảm' if days >= 0 else 'tăng'} {abs(days):,.0f} ngày-hồ sơ/năm "
         f"(giả định chi phí: {settings.cost_settings_file.name} v{costs.version})"
     )
+
+
+def _days_change(saved: float) -> str:
+    """Days saved per dossier in words: a look-up that can miss may add a little time.
+
+    >>> _days_change(0.96), _days_change(-0.04)
+    ('giảm 0.96 ngày', 'tăng 0.04 ngày')
+    """
+    return f"{'giảm' if saved >= 0 else 'tăng'} {abs(saved):.2f} ngày"
 
 
 @app.command("report")
