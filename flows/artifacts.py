@@ -7,7 +7,6 @@ them to Prefect.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import cast
 from uuid import UUID
@@ -20,6 +19,7 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 
+from publishing.labels import markdown_text
 from publishing.site import SiteEntry
 from publishing.ui_pages import inline_svg, procedure_markdown, procedure_rows
 
@@ -34,8 +34,13 @@ __all__ = [
 
 
 def artifact_key(code: str) -> str:
-    """A stable artifact key for a procedure (Prefect allows a-z, 0-9 and dashes)."""
-    return "procedure-" + re.sub(r"[^a-z0-9]+", "-", code.lower()).strip("-")
+    """A stable artifact key for a procedure (Prefect allows a-z, 0-9 and dashes), one
+    per valid code (`models.procedure.CODE_PATTERN`): a dot becomes a dash, a dash two.
+
+    >>> artifact_key("1.001193"), artifact_key("1-001193"), artifact_key("EVN-CAP")
+    ('procedure-1-001193', 'procedure-1--001193', 'procedure-evn--cap')
+    """
+    return "procedure-" + code.lower().replace("-", "--").replace(".", "-")
 
 
 def publish_procedure(entry: SiteEntry, before_svg: bytes, after_svg: bytes, width: int) -> None:
@@ -44,7 +49,9 @@ def publish_procedure(entry: SiteEntry, before_svg: bytes, after_svg: bytes, wid
         entry, inline_svg(before_svg, width), inline_svg(after_svg, width)
     )
     create_markdown_artifact(
-        markdown, key=artifact_key(entry.code), description=f"{entry.code} — {entry.name}"
+        markdown,
+        key=artifact_key(entry.code),
+        description=f"{markdown_text(entry.code)} — {markdown_text(entry.name)}",
     )
 
 

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from models.errors import InvalidProcedure, Problem
 from models.graph import to_graph
-from models.procedure import DataSource, Procedure
+from models.procedure import CODE_PATTERN, ID_PATTERN, DataSource, Procedure
 from models.validation import validate_graph
 
 __all__ = [
@@ -170,6 +170,17 @@ def _identity_problems(file: str, procedure: Procedure) -> list[Problem]:
     return problems
 
 
+_PATTERNS = {
+    CODE_PATTERN: (
+        "`code` must be a national code such as 1.001193, with its local suffix if any "
+        "(1.001193.000.00.00.H41): capital letters and digits, single dots or hyphens "
+        "between them"
+    ),
+    ID_PATTERN: "an id is made of letters, digits, `_`, `.` and `-`",
+}
+"""What an operator reads when a code or an id has characters it may not have."""
+
+
 def _schema_problems(file: str, raw: dict[str, Any], error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors():
@@ -181,6 +192,11 @@ def _schema_problems(file: str, raw: dict[str, Any], error: ValidationError) -> 
             message = f"field `{location[-1]}` is required (see {_FORMAT_DOC})"
         elif item["type"] == "greater_than_equal":
             message = f"`{location[-1]}` must not be negative: {message}"
+        elif item["type"] == "string_pattern_mismatch":
+            message = _PATTERNS.get(
+                str(item.get("ctx", {}).get("pattern")), f"`{location[-1]}`: {message}"
+            )
+            message = f"{message} (see {_FORMAT_DOC})"
         elif location:
             message = f"`{location[-1]}`: {message}"
         problems.append(Problem(file, _where(raw, location), message))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "CODE_PATTERN",
     "GATEWAY_KINDS",
     "HOURS_PER_DAY",
+    "ID_PATTERN",
     "Act",
     "Actor",
     "ActorKind",
@@ -28,6 +31,48 @@ __all__ = [
 
 HOURS_PER_DAY = 8.0
 """One working day, in hours."""
+
+CODE_PATTERN = r"^[0-9A-Z]+(?:[.-][0-9A-Z]+)*$"
+"""A national code (1.001193), with its local suffix if any (1.001193.000.00.00.H41), or
+a catalogue key for a service that is not a TTHC (EVN-CAP-DIEN): capital letters and
+digits, single dots or hyphens between them. Two different codes never share a file
+name or an artifact key."""
+ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
+"""An id of a step, actor or document: letters, digits, `_`, `.`, `-`."""
+
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+"""Marks and overrides that make text display in another order than it is stored."""
+
+
+def _plain_text(text: str) -> str:
+    """Refuse what would not show as written: control characters (line breaks and tabs
+    included), bidirectional overrides, private-use, surrogate and non-characters."""
+    for char in text:
+        code = ord(char)
+        if (
+            unicodedata.category(char) in ("Cc", "Cs", "Co")
+            or char in _BIDI_CONTROLS
+            or 0xFDD0 <= code <= 0xFDEF
+            or code & 0xFFFE == 0xFFFE
+        ):
+            name = unicodedata.name(char, "a control character")
+            raise ValueError(
+                f"contains U+{code:04X} ({name}); remove it: texts are plain, on one line"
+            )
+    return text
+
+
+Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_plain_text)]
+"""A name: one line of plain text, at most 300 characters."""
+LongText = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_plain_text)]
+"""A procedure's name, a legal basis: one line of plain text, at most 500 characters."""
+Label = Annotated[str, Field(max_length=100), AfterValidator(_plain_text)]
+"""A branch's label: at most 100 characters."""
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
+"""An id within the file."""
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=CODE_PATTERN)]
 
 
 class ActorKind(StrEnum):
@@ -99,17 +144,17 @@ class _Strict(BaseModel):
 
 
 class Actor(_Strict):
-    name: str = Field(min_length=1)
+    name: Name
     kind: ActorKind
-    agency: str | None = Field(default=None, min_length=1)
+    agency: Name | None = None
     """The agency whose competence the actor acts in, when it is not the procedure's own
     (an `external_agency` actor is always an agency of its own)."""
 
 
 class Document(_Strict):
-    name: str = Field(min_length=1)
+    name: Name
     copies: int = Field(default=1, ge=0)
-    held_by: str | None = None
+    held_by: Id | None = None
     """Id of a data source that holds the same information."""
     physical: bool | None = None
     """True for a physical object (a card, a booklet, a seal, plates, cash, an original
@@ -120,8 +165,8 @@ class Presence(_Strict):
     """Why a step needs the person there (biometrics, a photo, a signature in a register,
     an original to present), and the legal text that says so."""
 
-    why: str = Field(min_length=1)
-    legal_basis: str = Field(min_length=1)
+    why: Name
+    legal_basis: LongText
 
 
 class Fees(_Strict):
@@ -133,22 +178,22 @@ NonNegative = Annotated[float, Field(ge=0)]
 
 
 class Step(_Strict):
-    id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    actor: str
+    id: Id
+    name: Name
+    actor: Id
     kind: StepKind
     channel: Channel = Channel.internal
     hours: NonNegative | None = None
     days: NonNegative | None = None
-    documents: list[str] = Field(default_factory=list)
+    documents: list[Id] = Field(default_factory=list)
     """Documents the applicant submits at this step."""
-    uses: list[str] = Field(default_factory=list)
+    uses: list[Id] = Field(default_factory=list)
     """Documents this step reads or verifies."""
-    produces: list[str] = Field(default_factory=list)
+    produces: list[Id] = Field(default_factory=list)
     """Documents or decisions this step writes (an appraisal report, a signed decision)."""
     mandatory: bool = False
-    legal_basis: str | None = None
-    carries: list[str] | None = None
+    legal_basis: LongText | None = None
+    carries: list[Id] | None = None
     """Documents or objects the step hands over or transports (a card returned, a seal
     surrendered, a dossier shipped): a physical one keeps the step physical."""
     presence: Presence | None = None
@@ -181,30 +226,30 @@ class Step(_Strict):
 
 
 class Flow(_Strict):
-    source: str = Field(alias="from")
-    target: str = Field(alias="to")
-    when: str | None = None
+    source: Id = Field(alias="from")
+    target: Id = Field(alias="to")
+    when: Label | None = None
     probability: float | None = Field(default=None, ge=0, le=1)
 
 
 class Procedure(_Strict):
     """One administrative procedure as it runs, with its header and its graph."""
 
-    code: str = Field(min_length=1)
+    code: Code
     code_status: CodeStatus | None = None
     """Unset: the code is confirmed."""
-    name: str = Field(min_length=1)
+    name: LongText
     level: Level
-    field: str = ""
-    agency: str = ""
+    field: Annotated[str, Field(max_length=300), AfterValidator(_plain_text)] = ""
+    agency: Annotated[str, Field(max_length=300), AfterValidator(_plain_text)] = ""
     statutory_days: NonNegative
     annual_volume: int = Field(default=0, ge=0)
     fees_vnd: Fees = Field(default_factory=Fees)
     essential: int | None = Field(default=None, ge=1, le=25)
-    legal_basis: list[str] = Field(default_factory=list)
+    legal_basis: list[LongText] = Field(default_factory=list)
     online_allowed: bool = True
-    actors: dict[str, Actor]
-    documents: dict[str, Document] = Field(default_factory=dict)
+    actors: dict[Id, Actor]
+    documents: dict[Id, Document] = Field(default_factory=dict)
     steps: list[Step]
     flows: list[Flow]
 
@@ -212,8 +257,8 @@ class Procedure(_Strict):
 class DataSource(_Strict):
     """A government database the province can read from."""
 
-    id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    id: Id
+    name: Name
     connected: bool = False
     connected_since: str | None = None
     hit_rate: float = Field(default=1.0, ge=0, le=1)

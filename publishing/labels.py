@@ -4,6 +4,7 @@ they cannot drift apart."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 __all__ = [
@@ -13,6 +14,8 @@ __all__ = [
     "READINESS_KEYS",
     "Lang",
     "figure",
+    "inert_cell",
+    "markdown_text",
     "number",
     "shown_code",
 ]
@@ -148,6 +151,31 @@ METRIC_KEYS = (*COLUMNS, "documents_reused")
 """The measures a procedure's page shows before → after, in order."""
 READINESS_KEYS = ("full_online", "online_payment", "electronic_result")
 """The online-readiness indicators, in order."""
+
+
+def markdown_text(text: str) -> str:
+    r"""Text from procedure files as markdown shows it literally: never a link, an image, a
+    heading, a list or HTML, on one line.
+
+    >>> print(markdown_text("![x](http://127.0.0.1:9/x.png) <b>"))
+    \!\[x\]\(http\://127.0.0.1\:9/x.png\) \<b\>
+    """
+    return re.sub(r"([\\`*_{}\[\]<>()#+!|~:-])", r"\\\1", " ".join(text.split()))
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: object) -> object:
+    """A value as a spreadsheet cell that no application can run: text starting like a
+    formula gets a leading apostrophe (OWASP, CSV injection); numbers stay numbers.
+
+    >>> print(inert_cell('=HYPERLINK("http://x","y")'), inert_cell(-3), inert_cell("1.001193"))
+    '=HYPERLINK("http://x","y") -3 1.001193
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def shown_code(code: str, status: str | None, lang: Lang) -> str:

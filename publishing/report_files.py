@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from diagrams.figures import DiagramFiles
-from publishing.labels import COLUMNS, LABELS, Lang, number, shown_code
+from publishing.labels import COLUMNS, LABELS, Lang, inert_cell, markdown_text, number, shown_code
 from publishing.report import TOTALLED, Report
 
 __all__ = ["ReportFiles", "publish_report", "table_rows", "write_report"]
@@ -115,6 +115,11 @@ def _write_xlsx(report: Report, lang: Lang, path: Path) -> None:
             cell.fill = _HEADER_FILL
         extra.column_dimensions["A"].width = 28
         extra.column_dimensions["C" if extra is changes else "B"].width = 90
+    for each in book.worksheets:  # text from procedure files is text, never a formula
+        for line in each.iter_rows():
+            for cell in line:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     book.save(path)
 
 
@@ -123,7 +128,7 @@ def _write_csv(report: Report, lang: Lang, path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as stream:  # BOM: Excel reads UTF-8
         writer = csv.writer(stream)
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([inert_cell(value) for value in row] for row in rows)
 
 
 def _render(name: str, lang: Lang, **context: object) -> str:
@@ -132,6 +137,7 @@ def _render(name: str, lang: Lang, **context: object) -> str:
         lang=lang,
         number=lambda v, d=0: number(v, lang, d),
         code=lambda p: shown_code(p.code, p.code_status, lang),
+        md=markdown_text,
         flag=lambda v: _flag(v, lang),
         columns=COLUMNS,
         totalled=TOTALLED,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.measures import Measures
-from publishing.labels import figure, shown_code
+from publishing.labels import figure, markdown_text, shown_code
 from publishing.site import METRIC_LABELS, SiteEntry
 
 __all__ = [
@@ -63,8 +63,8 @@ def inline_svg(svg: bytes, width_px: int) -> str:
 def procedure_markdown(entry: SiteEntry, before_svg: str, after_svg: str) -> str:
     """The page of one analysed procedure: measures, changes and both diagrams."""
     lines = [
-        f"# {_escape(entry.name)}",
-        f"Mã {shown_code(entry.code, entry.code_status, 'vi')}"
+        f"# {markdown_text(entry.name)}",
+        f"Mã {markdown_text(shown_code(entry.code, entry.code_status, 'vi'))}"
         + (f" · dịch vụ công thiết yếu số {entry.essential}" if entry.essential else ""),
         "",
         "| Chỉ số | Hiện trạng | Đề xuất |",
@@ -74,10 +74,12 @@ def procedure_markdown(entry: SiteEntry, before_svg: str, after_svg: str) -> str
         before, after = getattr(entry.before, key), getattr(entry.after, key)
         lines.append(f"| {label} | {figure(key, before)} | {figure(key, after)} |")
     lines += ["", f"## Thay đổi đề xuất ({len(entry.changes)})", ""]
-    lines += [f"1. **{c.rule}** {_escape(c.reason)}" for c in entry.changes]
+    lines += [f"1. **{c.rule}** {markdown_text(c.reason)}" for c in entry.changes]
     if entry.refused:
         lines += ["", "## Đề xuất bị từ chối", ""]
-        lines += [f"- **{r.rule}** {_escape(r.reason)} — {r.guardrail}" for r in entry.refused]
+        lines += [
+            f"- **{r.rule}** {markdown_text(r.reason)} — {r.guardrail}" for r in entry.refused
+        ]
     lines += [
         "",
         "## Sơ đồ hiện trạng",
@@ -87,11 +89,6 @@ def procedure_markdown(entry: SiteEntry, before_svg: str, after_svg: str) -> str
         f"![Sơ đồ đề xuất]({after_svg})",
     ]
     return "\n".join(lines) + "\n"
-
-
-def _escape(text: str) -> str:
-    """Text from procedure files, kept from being read as markdown or HTML."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+!|])", r"\\\1", " ".join(text.split()))
 
 
 def procedure_rows(entries: Sequence[SiteEntry]) -> list[dict[str, Any]]:
@@ -136,7 +133,7 @@ def summary_markdown(done: Sequence[Reanalysed], skipped: int, limit: int = 200)
         ]
         for d in done[:limit]:
             lines.append(
-                f"| {d.code} | {_escape(d.name)} | {_REASONS[d.reason]} | "
+                f"| {markdown_text(d.code)} | {markdown_text(d.name)} | {_REASONS[d.reason]} | "
                 + " | ".join(
                     _since(d, key) for key in ("steps", "lead_time_days", "cost_per_year_vnd")
                 )

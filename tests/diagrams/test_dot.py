@@ -24,7 +24,7 @@ GOLDEN = Path(__file__).parent / "golden"
 CONTEXT = RuleContext(frozenset({"population_db"}), {"population_db": "CSDL dân cư"})
 HOSTILE = (
     'Tên "độc hại" {x} [y] <script>alert(1)</script> &amp; &lt;b&gt; \\ ; -> } '
-    + "Thủ tục rất dài " * 130
+    + "Thủ tục rất dài " * 13  # at the 300-character limit of a name
 )
 
 
