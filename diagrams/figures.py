@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from analysis.result import ProcedureAnalysis, dropped_documents
 from diagrams.dot import DiagramMarks, procedure_dot
 from diagrams.layout import lane_widths
 from diagrams.render import Format, render
+from models.errors import DiagramNotDrawn
 from models.graph import ProcedureGraph
 from models.metrics import Metrics
 from models.procedure import ActorKind
@@ -127,14 +129,43 @@ def diagram_files(code: str) -> DiagramFiles:
     )
 
 
+MAX_DRAWN_STEPS = 400
+"""A procedure with more steps is not drawn: no page could show it legibly."""
+
+
 def write_diagrams(out_dir: Path, analysis: ProcedureAnalysis) -> DiagramFiles:
-    """Render the before and after diagrams as SVG and PNG under `out_dir/diagrams/`."""
+    """Render the before and after diagrams as SVG and PNG under `out_dir/diagrams/`.
+
+    Each file is written under a temporary name, then renamed: a reader never sees half
+    a file. A diagram too large to draw (more than `MAX_DRAWN_STEPS` steps, or one that
+    Graphviz cannot finish in time) is replaced by a page that says so.
+    """
     (out_dir / "diagrams").mkdir(parents=True, exist_ok=True)
     files = diagram_files(analysis.code)
-    for moment, source in zip(("before", "after"), before_after_dot(analysis), strict=True):
+    graphs = (analysis.before, analysis.outcome.after)
+    sources = before_after_dot(analysis)
+    for moment, source, G in zip(("before", "after"), sources, graphs, strict=True):
         svg = Path(getattr(files, f"{moment}_svg"))
-        (out_dir / svg.with_suffix(".dot")).write_text(source, encoding="utf-8")
+        _write(out_dir / svg.with_suffix(".dot"), source.encode("utf-8"))
         formats: tuple[Format, ...] = ("svg", "png")
         for fmt in formats:
-            (out_dir / svg.with_suffix(f".{fmt}")).write_bytes(render(source, fmt))
+            _write(out_dir / svg.with_suffix(f".{fmt}"), _drawing(source, fmt, len(G)))
     return files
+
+
+def _drawing(source: str, fmt: Format, steps: int) -> bytes:
+    if steps <= MAX_DRAWN_STEPS:
+        try:
+            return render(source, fmt)
+        except DiagramNotDrawn:
+            pass
+    notice = f"Sơ đồ quá lớn để vẽ rõ ({steps} bước)"
+    notice_dot = f'digraph procedure {{ node [shape=box]; n [label="{notice}", pos="0,0"]; }}'
+    return render(notice_dot, fmt)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, then rename."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)

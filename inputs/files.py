@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
@@ -17,6 +18,8 @@ from models.procedure import CODE_PATTERN, ID_PATTERN, DataSource, Procedure
 from models.validation import validate_graph
 
 __all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
     "PROCEDURE_SUFFIXES",
     "find_procedure_files",
     "load_procedure",
@@ -26,6 +29,12 @@ __all__ = [
 
 PROCEDURE_SUFFIXES = (".yaml", ".yml", ".json")
 _FORMAT_DOC = "docs/procedure-format.md"
+MAX_FILE_BYTES = 5_000_000
+"""A procedure or settings file larger than this is refused before it is read (the
+largest bundled procedure is about 10 KB)."""
+MAX_DEPTH = 32
+"""Mappings and lists nested deeper than this are refused before they are built (format
+v1 needs four levels)."""
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -64,11 +73,65 @@ SETTINGS_FILES = frozenset({"data_sources.yaml", "cost_settings.yaml"})
 
 
 def read_document(path: Path) -> Any:
-    """Return the parsed content of a YAML or JSON file, refusing duplicate keys."""
-    text = path.read_text(encoding="utf-8")
+    """Return the parsed content of a YAML or JSON file, refusing duplicate keys.
+
+    Only a regular file of at most `MAX_FILE_BYTES` is read (never a FIFO or a device),
+    and nothing nested deeper than `MAX_DEPTH` is built: bounded work on any file.
+    """
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise OSError("not a regular file (a folder, a FIFO or a device); it is not read")
+    with path.open("rb") as stream:
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise OSError(f"larger than {MAX_FILE_BYTES:,} bytes; a procedure file is far smaller")
+    text = data.decode("utf-8")
     if path.suffix == ".json":
+        _check_depth(_json_depth(text))
         return json.loads(text, object_pairs_hook=_unique_pairs)
+    _check_depth(_yaml_depth(text))
     return yaml.load(text, Loader=_UniqueKeyLoader)
+
+
+def _check_depth(depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise ValueError(f"nested {depth} levels deep; format v1 needs four, at most {MAX_DEPTH}")
+
+
+def _yaml_depth(text: str) -> int:
+    """The deepest nesting of mappings and lists, read from the parser's events."""
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                break
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return deepest
+
+
+def _json_depth(text: str) -> int:
+    """The deepest nesting of objects and arrays, outside strings."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def load_procedure(path: Path, sources: Mapping[str, DataSource] | None = None) -> Procedure:
@@ -79,9 +142,8 @@ def load_procedure(path: Path, sources: Mapping[str, DataSource] | None = None) 
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidProcedure([Problem(file, "file", f"cannot read it: {error}")]) from error
     except (ValueError, yaml.YAMLError) as error:
-        message = " ".join(str(error).split())
         raise InvalidProcedure(
-            [Problem(file, "file", f"not valid YAML/JSON: {message}")]
+            [Problem(file, "file", f"not valid YAML/JSON: {_parse_message(error)}")]
         ) from error
     if not isinstance(raw, dict):
         raise InvalidProcedure(
@@ -129,15 +191,33 @@ def load_procedures(
     return loaded
 
 
+def _parse_message(error: ValueError | yaml.YAMLError) -> str:
+    """What is wrong and where, without echoing the file's line (which may not be a
+    procedure's: the error must not show what another file holds)."""
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        return f"{error.problem or error.context}{where}"
+    if isinstance(error, json.JSONDecodeError):
+        return f"{error.msg} (line {error.lineno}, column {error.colno})"
+    return " ".join(str(error).split())
+
+
 def find_procedure_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into the procedure files below them, sorted; skip the registry."""
+    """Expand folders into the procedure files below them, sorted; skip the registry,
+    and whatever is not a regular file inside the folder (a FIFO, a device, a link
+    leading out of it)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
+            inside = path.resolve()
             found += sorted(
                 p
                 for p in path.rglob("*")
-                if p.suffix in PROCEDURE_SUFFIXES and p.name not in SETTINGS_FILES
+                if p.suffix in PROCEDURE_SUFFIXES
+                and p.name not in SETTINGS_FILES
+                and p.is_file()
+                and p.resolve().is_relative_to(inside)
             )
         else:
             found.append(path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "DiagramNotDrawn",
     "GraphvizMissing",
     "ImmutableVersion",
     "InvalidInput",
@@ -91,6 +92,10 @@ class StoreTooNew(TthcError):
 
 class MigrationError(TthcError):
     """The store's migrations cannot run: none found, or no store named."""
+
+
+class DiagramNotDrawn(TthcError):
+    """Graphviz could not draw a diagram in time (or at all)."""
 
 
 class GraphvizMissing(TthcError):
