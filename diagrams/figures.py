@@ -23,6 +23,7 @@ __all__ = [
     "diagram_files",
     "headline",
     "slug",
+    "write_atomically",
     "write_diagrams",
 ]
 
@@ -146,10 +147,10 @@ def write_diagrams(out_dir: Path, analysis: ProcedureAnalysis) -> DiagramFiles:
     sources = before_after_dot(analysis)
     for moment, source, G in zip(("before", "after"), sources, graphs, strict=True):
         svg = Path(getattr(files, f"{moment}_svg"))
-        _write(out_dir / svg.with_suffix(".dot"), source.encode("utf-8"))
+        write_atomically(out_dir / svg.with_suffix(".dot"), source.encode("utf-8"))
         formats: tuple[Format, ...] = ("svg", "png")
         for fmt in formats:
-            _write(out_dir / svg.with_suffix(f".{fmt}"), _drawing(source, fmt, len(G)))
+            write_atomically(out_dir / svg.with_suffix(f".{fmt}"), _drawing(source, fmt, len(G)))
     return files
 
 
@@ -164,7 +165,7 @@ def _drawing(source: str, fmt: Format, steps: int) -> bytes:
     return render(notice_dot, fmt)
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder, then rename."""
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(data)

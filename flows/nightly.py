@@ -90,7 +90,8 @@ def nightly_reanalysis(
     )
     if entries:
         publish_table(entries, key="nightly-procedures", total=len(done))
-    if done and output.review_site and output.diagrams:
+    if output.review_site and output.diagrams:
+        # even when nothing was re-analysed: a run killed after storing left no site
         index = publish_site(url, out_dir, rules_signature, inputs, [d.code for d in done])
         publish_link(site_url(settings, index), key="review-site")
     by_reason = Counter(d.reason for d in done)

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from diagrams.figures import DiagramFiles
+from diagrams.figures import DiagramFiles, write_atomically
 from publishing.labels import COLUMNS, LABELS, Lang, inert_cell, markdown_text, number, shown_code
 from publishing.report import TOTALLED, Report
 
@@ -163,11 +163,12 @@ def write_report(
     for p in report.procedures:
         figures = (diagrams or {}).get(p.code)
         page = _render("report_procedure.html.j2", lang, p=p, files=figures, base=base)
-        (folder / p.page).write_text(page, encoding="utf-8")
+        write_atomically(folder / p.page, page.encode("utf-8"))
     html = folder / "index.html"
-    html.write_text(_render("report_index.html.j2", lang, report=report), encoding="utf-8")
+    write_atomically(html, _render("report_index.html.j2", lang, report=report).encode("utf-8"))
     markdown = folder / "summary.md"
-    markdown.write_text(_render("report_summary.md.j2", lang, report=report), encoding="utf-8")
+    summary = _render("report_summary.md.j2", lang, report=report)
+    write_atomically(markdown, summary.encode("utf-8"))
     files = ReportFiles(html, folder / "report.xlsx", folder / "report.csv", markdown)
     _write_xlsx(report, lang, files.xlsx)
     _write_csv(report, lang, files.csv)

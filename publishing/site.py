@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from analysis.result import AnalysisResult
-from diagrams.figures import DiagramFiles
+from diagrams.figures import DiagramFiles, write_atomically
 from publishing.labels import LABELS, METRIC_KEYS, READINESS_KEYS, figure, shown_code
 from publishing.report import Published, in_catalogue_order, totals
 
@@ -54,12 +54,10 @@ def write_site(
         if pages is not None and entry.code not in pages and (out_dir / entry.page).exists():
             continue
         html = page.render(e=entry, metric_labels=METRIC_LABELS, readiness=READINESS_LABELS)
-        (out_dir / entry.page).write_text(html, encoding="utf-8")
+        write_atomically(out_dir / entry.page, html.encode("utf-8"))
     index = out_dir / "index.html"
-    index.write_text(
-        _environment.get_template("index.html.j2").render(
-            entries=ordered, totals=totals(ordered), rules_version=rules_version, report=report
-        ),
-        encoding="utf-8",
+    html = _environment.get_template("index.html.j2").render(
+        entries=ordered, totals=totals(ordered), rules_version=rules_version, report=report
     )
+    write_atomically(index, html.encode("utf-8"))
     return index
