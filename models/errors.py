@@ -15,9 +15,11 @@ __all__ = [
     "InvalidSettings",
     "LoopWithoutExit",
     "MigrationError",
+    "OutputNotWritten",
     "Problem",
     "StackError",
     "StoreTooNew",
+    "StoreUnavailable",
     "TthcError",
     "UnknownDataSource",
     "UnknownProcedure",
@@ -92,6 +94,14 @@ class StoreTooNew(TthcError):
 
 class MigrationError(TthcError):
     """The store's migrations cannot run: none found, or no store named."""
+
+
+class OutputNotWritten(TthcError):
+    """An output folder cannot be written (read-only, full, not a folder)."""
+
+
+class StoreUnavailable(TthcError):
+    """The store's URL names no database that can be opened."""
 
 
 class DiagramNotDrawn(TthcError):

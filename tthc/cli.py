@@ -3,8 +3,10 @@ serve and stop."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, cast
 
@@ -19,7 +21,7 @@ from diagrams.figures import write_diagrams
 from inputs.files import find_procedure_files, load_procedures
 from inputs.registry import load_data_sources, load_inputs
 from inputs.settings import PROJECT_ROOT, get_settings
-from models.errors import InvalidInput, TthcError
+from models.errors import InvalidInput, OutputNotWritten, TthcError
 from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
 from publishing.labels import READINESS_KEYS, Lang
@@ -71,6 +73,20 @@ def db_upgrade() -> None:
 def _fail(error: TthcError) -> typer.Exit:
     typer.echo(f"error: {error}", err=True)
     return typer.Exit(1)
+
+
+@contextlib.contextmanager
+def _writing(folder: Path | None) -> Iterator[None]:
+    """Turn a failure to write outputs (a read-only or full disk, a folder that cannot be
+    made) into one sentence naming the folder."""
+    try:
+        yield
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise OutputNotWritten(
+            f"cannot write the outputs under {folder}: {reason}; choose a writable folder "
+            "with --out, or free some space"
+        ) from error
 
 
 def _engine() -> Engine:
@@ -165,7 +181,8 @@ def analyze_(
     """Re-engineer one procedure: before → after metrics, the changes, the diagrams."""
     try:
         analysis, inputs = _analysis_of(target, rules, params)
-        files = write_diagrams(out, analysis) if out else None
+        with _writing(out):
+            files = write_diagrams(out, analysis) if out else None
     except TthcError as error:
         raise _fail(error) from error
     summary = analysis.summary(inputs)
@@ -286,12 +303,14 @@ def report_(
     try:
         inputs = load_inputs(settings)
         analyses = [analyze(to_graph(p), get_rules(), inputs.context) for p in selected]
-        diagrams = {a.code: write_diagrams(root, a) for a in analyses}
+        with _writing(root):
+            diagrams = {a.code: write_diagrams(root, a) for a in analyses}
+            rows = [procedure_report(a.header, a.result(inputs)) for a in analyses]
+            report = assemble_report(rows, inputs.costs, RULES_VERSION)
+            published = publish_report(root, report, diagrams, (cast(Lang, lang),))
     except TthcError as error:
         raise _fail(error) from error
-    rows = [procedure_report(a.header, a.result(inputs)) for a in analyses]
-    report = assemble_report(rows, inputs.costs, RULES_VERSION)
-    files = publish_report(root, report, diagrams, (cast(Lang, lang),))[cast(Lang, lang)]
+    files = published[cast(Lang, lang)]
     typer.echo(f"{len(analyses)} procedures: {files.html}")
     typer.echo(f"  {files.xlsx}\n  {files.csv}\n  {files.markdown}")
 

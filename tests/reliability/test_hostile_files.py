@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from analysis.result import analyze
 from diagrams import render as rendering
@@ -130,3 +131,49 @@ def test_tthc_turns_prefect_analytics_off_wherever_it_starts() -> None:
         [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("postgresql+psycopg://postgres:secret@127.0.0.1:1/x", "cannot open the store"),
+        ("foo://bar", "not a database URL"),
+        ("sqlite:////proc/no/such/store.db", "cannot open the store"),
+    ],
+)
+def test_a_store_that_cannot_be_opened_is_one_sentence(url: str, says: str) -> None:
+    environment = {**os.environ, "TTHC_DATABASE_URL": url}
+    done = subprocess.run(
+        [sys.executable, "-c", "from tthc.cli import app; app()", "list"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: ") and says in line and "secret" not in line
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_sentence(tmp_path: Path) -> None:
+    procedure = tmp_path / "p.yaml"
+    procedure.write_text(yaml.safe_dump(minimal_procedure()), "utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from tthc.cli import app; app()",
+            "analyze",
+            str(procedure),
+            "--out",
+            "/proc/tthc-cannot-write-here",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: cannot write the outputs under /proc/tthc-cannot-write-here")

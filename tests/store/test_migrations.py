@@ -28,7 +28,7 @@ from sqlmodel import SQLModel
 
 import store.migrate
 import store.tables  # fills SQLModel.metadata
-from models.errors import StoreTooNew
+from models.errors import StoreTooNew, StoreUnavailable
 from store.engine import make_engine
 from store.migrate import BASELINE, MIGRATIONS, head_revision
 
@@ -385,5 +385,5 @@ def test_a_conflict_is_raised_when_the_store_is_not_at_head(
         raise sa.exc.OperationalError("CREATE TABLE procedure", {}, Exception("disk I/O error"))
 
     monkeypatch.setattr(store.migrate, "_migrate", fails)
-    with pytest.raises(sa.exc.OperationalError, match="disk I/O error"):
+    with pytest.raises(StoreUnavailable, match="disk I/O error"):  # one sentence, the cause kept
         make_engine(f"sqlite:///{tmp_path / 'store.db'}")
