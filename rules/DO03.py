@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from models.graph import ProcedureGraph, documents_of, step_of, steps_of, submitted_documents
 from models.procedure import StepKind
-from rules.base import Change, Proposal, Rule, RuleContext
+from rules.base import Proposal, Rule, RuleContext
 from rules.edits import NarrowCheck, RemoveCheck
 from rules.structure import reads_only_sourced_data, removable_check
 
@@ -82,13 +82,11 @@ class NothingLeftToCheck(Rule):
         names = ", ".join(f"«{documents[d]['name']}»" for d in gone)
         names_en = ", ".join(f"“{documents[d]['name']}”" for d in gone)
         step = step_of(G, node)["name"]
-        return Proposal(
-            Change(
-                rule=self.code,
-                steps=(node,),
-                reason=f"{self.reason_narrow} («{step}»: {names}).",
-                reason_en=f"{self.reason_narrow_en} (“{step}”: {names_en}).",
-                documents=gone,
-                edits=(NarrowCheck(node, gone),),
-            )
+        return self.change(
+            (node,),
+            f"«{step}»: {names}",
+            f"“{step}”: {names_en}",
+            documents=gone,
+            edits=(NarrowCheck(node, gone),),
+            reasons=(self.reason_narrow, self.reason_narrow_en),
         )

@@ -162,15 +162,18 @@ class Rule:
         documents: tuple[str, ...] = (),
         effect: Effect | None = None,
         edits: tuple[Edit, ...],
+        reasons: tuple[str, str] | None = None,
     ) -> Proposal:
-        """A change by this rule making `edits`; its reasons end with `detail` (and
-        `detail_en` in English)."""
+        """A change by this rule making `edits`; its reasons (the rule's, or `reasons` in
+        Vietnamese and English for a variant of it) end with `detail` (and `detail_en` in
+        English)."""
+        reason, reason_en = reasons or (self.reason, self.reason_en)
         return Proposal(
             Change(
                 rule=self.code,
                 steps=steps,
-                reason=f"{self.reason} ({detail}).",
-                reason_en=f"{self.reason_en} ({detail if detail_en is None else detail_en}).",
+                reason=f"{reason} ({detail}).",
+                reason_en=f"{reason_en} ({detail if detail_en is None else detail_en}).",
                 documents=documents,
                 effect=effect or Effect(),
                 edits=edits,

@@ -8,7 +8,7 @@ from typing import ClassVar
 from models.graph import ProcedureGraph, physical_items, steps_of
 from models.metrics import is_visit
 from models.procedure import Channel, StepKind
-from rules.base import Change, Effect, Proposal, Rule
+from rules.base import Effect, Proposal, Rule
 from rules.edits import SwitchChannel
 from rules.wording import renamed
 
@@ -46,18 +46,11 @@ class ChannelRule(Rule):
             new_name = renamed(old_name, StepKind(attrs["kind"]), new)
             effect = Effect(visits=int(is_visit(G, node)))
             edit = SwitchChannel(node, Channel.in_person, new, old_name, new_name)
-            reason, reason_en = (
-                (self.reason, self.reason_en)
-                if new is channel
-                else (self.reason_post, self.reason_post_en)
-            )
-            yield Proposal(
-                Change(
-                    rule=self.code,
-                    steps=(node,),
-                    reason=f"{reason} («{old_name}» → «{new_name}»).",
-                    reason_en=f"{reason_en} (“{old_name}” → “{new_name}”).",
-                    effect=effect,
-                    edits=(edit,),
-                )
+            yield self.change(
+                (node,),
+                f"«{old_name}» → «{new_name}»",
+                f"“{old_name}” → “{new_name}”",
+                effect=effect,
+                edits=(edit,),
+                reasons=None if new is channel else (self.reason_post, self.reason_post_en),
             )

@@ -272,34 +272,9 @@ class RunInParallel(Edit):
         run = self.steps
         first, last = run[0], run[-1]
         split, join = _new_id(G, f"{first}_split"), _new_id(G, f"{first}_join")
-        gateway = {
-            "actor": step_of(G, first)["actor"],
-            "channel": Channel.internal.value,
-            "hours": 0.0,
-            "documents": [],
-            "uses": [],
-            "produces": [],
-            "mandatory": False,
-            "legal_basis": None,
-            "carries": [],
-            "presence": None,
-            "act": None,
-            "fallback": False,
-        }
-        G.add_node(
-            split,
-            name="Thực hiện song song",
-            kind=StepKind.parallel.value,
-            roles=[StepKind.parallel.value],
-            **gateway,
-        )
-        G.add_node(
-            join,
-            name="Hoàn tất các bước song song",
-            kind=StepKind.join_.value,
-            roles=[StepKind.join_.value],
-            **gateway,
-        )
+        actor = step_of(G, first)["actor"]
+        _add_step(G, split, "Thực hiện song song", actor, StepKind.parallel)
+        _add_step(G, join, "Hoàn tất các bước song song", actor, StepKind.join_)
         incoming = [(u, dict(a)) for u, _, a in G.in_edges(first, data=True)]
         outgoing = [(v, dict(a)) for _, v, a in G.out_edges(last, data=True)]
         G.remove_edges_from(list(itertools.pairwise(run)))
@@ -332,38 +307,17 @@ class AskWhenMissing(Edit):
         flow = dict(G.edges[self.after, succ])
         sender = step_of(G, self.after)
         found, missing = _new_id(G, f"{self.source}_found"), _new_id(G, f"{self.source}_missing")
-        base = {
-            "uses": [],
-            "produces": [],
-            "mandatory": False,
-            "legal_basis": None,
-            "carries": [],
-            "presence": None,
-            "act": None,
-        }
-        G.add_node(
-            found,
-            name=self.question,
-            actor=step_of(G, succ)["actor"],
-            kind=StepKind.decide.value,
-            roles=[StepKind.decide.value],
-            channel=Channel.internal.value,
-            hours=0.0,
-            documents=[],
-            fallback=False,
-            **base,
-        )
-        G.add_node(
+        _add_step(G, found, self.question, step_of(G, succ)["actor"], StepKind.decide)
+        _add_step(
+            G,
             missing,
-            name=self.name,
-            actor=sender["actor"],
-            kind=StepKind.submit.value,
-            roles=[StepKind.submit.value],
+            self.name,
+            sender["actor"],
+            StepKind.submit,
             channel=sender["channel"],
             hours=self.hours,
             documents=list(self.documents),
             fallback=True,
-            **base,
         )
         G.remove_edge(self.after, succ)
         G.add_edge(self.after, found, **flow)
@@ -371,6 +325,31 @@ class AskWhenMissing(Edit):
         G.add_edge(found, missing, when="không có dữ liệu", probability=self.miss)
         G.add_edge(missing, succ, when=None, probability=None)
         return Realised(added=(found, missing))
+
+
+def _add_step(
+    G: ProcedureGraph, node: str, name: str, actor: str, kind: StepKind, **attrs: Any
+) -> None:
+    """Add step `node` with every attribute a step has: an internal, instant step of
+    `kind` doing nothing else, unless `attrs` say otherwise."""
+    step = {
+        "name": name,
+        "actor": actor,
+        "kind": kind.value,
+        "roles": [kind.value],
+        "channel": Channel.internal.value,
+        "hours": 0.0,
+        "documents": [],
+        "uses": [],
+        "produces": [],
+        "mandatory": False,
+        "legal_basis": None,
+        "carries": [],
+        "presence": None,
+        "act": None,
+        "fallback": False,
+    }
+    G.add_node(node, **(step | attrs))
 
 
 def _new_id(G: ProcedureGraph, wanted: str) -> str:
