@@ -21,11 +21,12 @@ from diagrams.render import require_dot
 from flows.artifacts import advance_progress, publish_link, publish_table, start_progress
 from flows.parameters import DEFAULT_OUTPUT, BatchSize, OutputOptions
 from flows.tasks import analyse, opaque, publish_pages, publish_site, read_inputs, store
-from inputs.settings import get_settings, site_url
+from inputs.settings import Settings, get_settings, site_url
 from publishing.site import SiteEntry
 from publishing.ui_pages import Reanalysed, summary_markdown
 from rules import get_rules
 from store.engine import shared_engine
+from store.locks import exclusive_run
 from store.queries import Outdated, latest_versions, outdated
 
 __all__ = ["nightly_reanalysis"]
@@ -56,6 +57,15 @@ def nightly_reanalysis(
     settings = get_settings()
     if output.diagrams:
         require_dot()
+    waiting = "another nightly run is working on this store: waiting for it to finish"
+    with exclusive_run(
+        shared_engine(settings.database_url), "nightly", on_wait=lambda: print(waiting)
+    ):
+        return _reanalyse(settings, output, batch_size)
+
+
+def _reanalyse(settings: Settings, output: OutputOptions, batch_size: int) -> dict[str, Any]:
+    """The nightly's work, while no other nightly run works on the store."""
     url, out_dir = settings.database_url, str(settings.out_dir)
     inputs = read_inputs()
     rules_signature = signature(get_rules())
@@ -94,6 +104,16 @@ def nightly_reanalysis(
         # even when nothing was re-analysed: a run killed after storing left no site
         index = publish_site(url, out_dir, rules_signature, inputs, [d.code for d in done])
         publish_link(site_url(settings, index), key="review-site")
-    by_reason = Counter(d.reason for d in done)
-    print(f"re-analysed {len(done)} ({dict(by_reason)}); skipped {total - len(todo)}")
-    return {"analysed": len(done), "skipped": total - len(todo), "by_reason": dict(by_reason)}
+    by_reason = Counter(d.reason for d in done if d.created)
+    count = sum(by_reason.values())
+    elsewhere = len(done) - count  # stored meanwhile by another writer (an on-demand run)
+    print(
+        f"re-analysed {count} ({dict(by_reason)}); skipped {total - len(todo)}"
+        + (f"; {elsewhere} already stored by another run" if elsewhere else "")
+    )
+    return {
+        "analysed": count,
+        "skipped": total - len(todo),
+        "stored_by_another_run": elsewhere,
+        "by_reason": dict(by_reason),
+    }

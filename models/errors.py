@@ -18,6 +18,7 @@ __all__ = [
     "OutputNotWritten",
     "Problem",
     "StackError",
+    "StoreBusy",
     "StoreTooNew",
     "StoreUnavailable",
     "TthcError",
@@ -102,6 +103,10 @@ class OutputNotWritten(TthcError):
 
 class StoreUnavailable(TthcError):
     """The store's URL names no database that can be opened."""
+
+
+class StoreBusy(TthcError):
+    """Another writer held the store longer than this one would wait; nothing was stored."""
 
 
 class DiagramNotDrawn(TthcError):

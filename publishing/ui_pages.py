@@ -47,6 +47,7 @@ _REASONS = {
     "rules": "bộ quy tắc thay đổi",
     "inputs": "danh mục CSDL hoặc giả định chi phí thay đổi",
 }
+_ELSEWHERE = "đã được lần chạy khác phân tích"
 
 
 def inline_svg(svg: bytes, width_px: int) -> str:
@@ -114,15 +115,19 @@ def _change(entry: SiteEntry, key: str) -> str:
 
 
 def summary_markdown(done: Sequence[Reanalysed], skipped: int, limit: int = 200) -> str:
-    """What changed since the previous night: counts by reason, then each procedure."""
+    """What changed since the previous night: counts by reason, then each procedure; what
+    another run stored meanwhile is counted apart, never as this night's work."""
+    analysed = [d for d in done if d.created]
+    elsewhere = len(done) - len(analysed)
     lines = [
         "# Phân tích lại hằng đêm",
         "",
-        f"Phân tích lại **{len(done)}** thủ tục; **{skipped}** thủ tục không đổi nên bỏ qua.",
+        f"Phân tích lại **{len(analysed)}** thủ tục; **{skipped}** thủ tục không đổi nên bỏ qua."
+        + (f" **{elsewhere}** thủ tục đã được một lần chạy khác phân tích." if elsewhere else ""),
         "",
     ]
     for reason, label in _REASONS.items():
-        count = sum(d.reason == reason for d in done)
+        count = sum(d.reason == reason for d in analysed)
         if count:
             lines.append(f"- {label}: {count}")
     if done:
@@ -132,8 +137,9 @@ def summary_markdown(done: Sequence[Reanalysed], skipped: int, limit: int = 200)
             "| --- | --- | --- | ---: | ---: | ---: |",
         ]
         for d in done[:limit]:
+            reason = _REASONS[d.reason] if d.created else _ELSEWHERE
             lines.append(
-                f"| {markdown_text(d.code)} | {markdown_text(d.name)} | {_REASONS[d.reason]} | "
+                f"| {markdown_text(d.code)} | {markdown_text(d.name)} | {reason} | "
                 + " | ".join(
                     _since(d, key) for key in ("steps", "lead_time_days", "cost_per_year_vnd")
                 )

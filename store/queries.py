@@ -32,6 +32,7 @@ from models.graph import document_hash, graph_to_json, to_graph
 from models.measures import Measures
 from models.procedure import Procedure
 from rules import RULES_VERSION
+from store.locks import take_turn
 from store.tables import Analysis, ProcedureRecord, ProcedureVersion, VersionKind
 
 __all__ = [
@@ -131,8 +132,10 @@ def import_procedures(
     """Store each procedure as an as-is version; an unchanged one stores nothing.
 
     Returns each procedure's current as-is version and whether it is new.
-    The caller commits, so a batch lands whole or not at all.
+    The caller commits, so a batch lands whole or not at all; another writer waits
+    until then (`store.locks.take_turn`).
     """
+    take_turn(session)
     results = []
     for source, procedure in procedures:
         record = get_or_create_procedure(
@@ -249,7 +252,9 @@ def store_analyses(
     """Store the proposed version and the analysis of each as-is version (by id), unless
     already stored under the same rules and inputs (`Inputs.key`); return each analysis
     and whether it is new. A few statements a batch: what is stored already is found in
-    one query each, and what is new is inserted together. The caller commits."""
+    one query each, and what is new is inserted together. The caller commits; another
+    writer waits until then, and finds what this one stored (`store.locks.take_turn`)."""
+    take_turn(session)
     ids = [version_id for version_id, _, _ in items]
     versions = {
         v.id: v

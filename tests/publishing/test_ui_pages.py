@@ -55,3 +55,16 @@ def test_the_summary_counts_by_reason_and_shows_what_moved() -> None:
     assert "- nội dung thủ tục thay đổi: 1" in summary and "- thủ tục mới: 1" in summary
     assert "| 1.1 | Một | nội dung thủ tục thay đổi | 10 → 8 |" in summary
     assert "| 1.2 | Hai | thủ tục mới | 8 |" in summary
+
+
+def test_the_summary_never_counts_what_another_run_stored_as_its_own() -> None:
+    done = [
+        Reanalysed("1.1", "Một", "content", 1, None, MEASURES, True),
+        Reanalysed("1.2", "Hai", "content", 2, None, MEASURES, False),
+    ]
+    summary = summary_markdown(done, skipped=3)
+    assert "Phân tích lại **1** thủ tục; **3** thủ tục không đổi nên bỏ qua. **1** thủ tục" in (
+        summary
+    )
+    assert "- nội dung thủ tục thay đổi: 1" in summary
+    assert "| 1.2 | Hai | đã được lần chạy khác phân tích |" in summary
