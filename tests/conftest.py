@@ -129,6 +129,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         SQLModel.metadata.drop_all(engine)
         with engine.begin() as connection:  # so that the next engine builds the schema anew
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            connection.execute(text("DROP FUNCTION IF EXISTS tthc_refuse_version_change() CASCADE"))
         engine.dispose()
         if _ == 0:
             yield url
