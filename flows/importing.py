@@ -7,7 +7,7 @@ from typing import Any
 from prefect import flow
 
 from flows.tasks import import_batch, read_files, read_inputs
-from inputs.settings import get_settings
+from inputs.settings import get_settings, readable_path
 
 __all__ = ["import_catalog"]
 
@@ -23,11 +23,13 @@ def import_catalog(path: str) -> dict[str, Any]:
 
     Args:
         path: A procedure file (YAML or JSON, docs/procedure-format.md) or a folder of them,
-            on the worker's machine; relative paths start at the project folder.
+            on the worker's machine, inside the catalogue folder or an inbox folder
+            (TTHC_INBOX_DIRS); relative paths start at the project folder.
     """
     settings = get_settings()
+    allowed = readable_path(settings, path)
     inputs = read_inputs()
-    procedures = read_files([path], inputs)
+    procedures = read_files([str(allowed)], inputs)
     imported = [
         row
         for start in range(0, len(procedures), BATCH_SIZE)

@@ -12,7 +12,7 @@ from prefect.cache_policies import NONE
 from analysis.result import Inputs, signature
 from diagrams.render import require_dot
 from flows.tasks import analyse, import_batch, opaque, publish_site, read_files, read_inputs, store
-from inputs.settings import get_settings
+from inputs.settings import get_settings, output_folder, readable_path
 from jobs.batches import Analysed
 from publishing.report import assemble_report, procedure_report
 from publishing.report_files import publish_report
@@ -44,17 +44,20 @@ def reengineer_catalog(
     """Re-engineer a catalogue of procedures; publish the review site and the report.
 
     Args:
-        paths: Procedure files or folders; default: the bundled catalogue.
-        out_dir: Where diagrams and the review site go; default: `out/`.
+        paths: Procedure files or folders, inside the catalogue folder or an inbox folder
+            (TTHC_INBOX_DIRS); default: the bundled catalogue.
+        out_dir: Where diagrams and the review site go, inside the output folder
+            (TTHC_OUT_DIR); default: that folder.
         rules: Rules to apply; default: the whole catalogue.
     """
     settings = get_settings()
+    read = [str(readable_path(settings, p)) for p in paths or [str(settings.catalog_dir)]]
+    target = str(output_folder(settings, out_dir))
     require_dot()
     url = settings.database_url
-    target = out_dir or str(settings.out_dir)
     selected: list[str] | None = list(rules) if rules else None
     inputs = read_inputs()
-    procedures = read_files(paths or [str(settings.catalog_dir)], inputs)
+    procedures = read_files(read, inputs)
     imported = import_batch(url, procedures)
     version_ids = [vid for vid, _ in imported]
     analysed = [

@@ -13,7 +13,7 @@ from analysis.whatif import Gain, ranked, what_if
 from flows.parameters import SourceId
 from inputs.files import find_procedure_files, load_procedures
 from inputs.registry import load_cost_settings, load_data_sources
-from inputs.settings import get_settings
+from inputs.settings import get_settings, readable_path
 from models.costs import CostSettings
 from models.graph import to_graph
 from models.procedure import DataSource, Procedure
@@ -55,9 +55,12 @@ def whatif_connect(connect: list[SourceId], paths: list[str] | None = None) -> l
 
     Args:
         connect: Ids of the data sources to connect (see catalog/data_sources.yaml).
-        paths: Procedure files or folders; default: the bundled catalogue.
+        paths: Procedure files or folders, inside the catalogue folder or an inbox folder
+            (TTHC_INBOX_DIRS); default: the bundled catalogue.
     """
-    procedures, sources, costs = load_inputs(paths or [str(get_settings().catalog_dir)])
+    settings = get_settings()
+    read = [str(readable_path(settings, p)) for p in paths or [str(settings.catalog_dir)]]
+    procedures, sources, costs = load_inputs(read)
     gains = ranked(
         gain
         for i in range(0, len(procedures), BATCH_SIZE)

@@ -9,7 +9,9 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["PROJECT_ROOT", "Settings", "get_settings", "site_url"]
+from models.errors import FolderNotAllowed
+
+__all__ = ["PROJECT_ROOT", "Settings", "get_settings", "output_folder", "readable_path", "site_url"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +28,10 @@ class Settings(BaseSettings):
     cost_settings_file: Path = PROJECT_ROOT / "catalog" / "cost_settings.yaml"
     """The compliance-cost assumptions every đồng figure is computed from."""
     out_dir: Path = PROJECT_ROOT / "out"
+    """Where outputs go; a flow's output folder must lie inside it."""
+    inbox_dirs: list[Path] = []
+    """Folders the flows may read procedure files from, besides `catalog_dir`
+    (JSON list, e.g. TTHC_INBOX_DIRS='["/srv/tthc/inbox"]')."""
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     """Processes that analyse a large batch side by side."""
     site_url: str | None = None
@@ -45,3 +51,42 @@ def site_url(settings: Settings, index: str) -> str:
         relative = Path(index).resolve().relative_to(settings.out_dir.resolve())
         return settings.site_url.rstrip("/") + "/" + relative.as_posix()
     return Path(index).resolve().as_uri()
+
+
+def _inside(path: str | Path, roots: list[Path]) -> Path | None:
+    """`path` resolved (links followed; relative paths start at the project folder) when
+    it lies in one of `roots` (resolved too), else None."""
+    resolved = (PROJECT_ROOT / path).resolve()
+    for root in roots:
+        if resolved.is_relative_to((PROJECT_ROOT / root).resolve()):
+            return resolved
+    return None
+
+
+def readable_path(settings: Settings, path: str) -> Path:
+    """Where a flow may read procedure files: inside `catalog_dir` or an inbox folder.
+    The flows take paths from anyone who reaches the Prefect API; others raise
+    `FolderNotAllowed`, which says nothing of what lies there."""
+    roots = [settings.catalog_dir, *settings.inbox_dirs]
+    found = _inside(path, roots)
+    if found is None:
+        raise FolderNotAllowed(
+            f"{path!r} is outside the folders the flows read procedure files from "
+            f"({', '.join(str(r) for r in roots)}): put the files in one of them, or add "
+            "their folder to TTHC_INBOX_DIRS where the worker runs"
+        )
+    return found
+
+
+def output_folder(settings: Settings, path: str | None) -> Path:
+    """Where a flow may write: `out_dir` or a folder inside it (the default: `out_dir`);
+    elsewhere raises `FolderNotAllowed` and nothing is written."""
+    if path is None:
+        return settings.out_dir
+    found = _inside(path, [settings.out_dir])
+    if found is None:
+        raise FolderNotAllowed(
+            f"{path!r} is outside the output folder {settings.out_dir}: choose a folder "
+            "inside it, or set TTHC_OUT_DIR where the worker runs"
+        )
+    return found

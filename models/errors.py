@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "DiagramNotDrawn",
+    "FolderNotAllowed",
     "GraphvizMissing",
     "ImmutableVersion",
     "InvalidInput",
@@ -121,6 +122,10 @@ class GraphvizMissing(TthcError):
             "Graphviz's `dot` was not found on PATH: install it (Debian: "
             "`apt-get install graphviz`, or run `make demo` as root, which does it)"
         )
+
+
+class FolderNotAllowed(TthcError):
+    """A flow was given a folder outside those the settings let it read or write."""
 
 
 class StackError(TthcError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -18,6 +19,7 @@ from sqlmodel import Session
 from analysis.result import Inputs, ProcedureAnalysis, analyze
 from analysis.whatif import what_if
 from diagrams.figures import write_diagrams
+from diagrams.render import require_dot
 from inputs.files import find_procedure_files, load_procedures
 from inputs.registry import load_data_sources, load_inputs
 from inputs.settings import PROJECT_ROOT, get_settings
@@ -129,7 +131,7 @@ def list_() -> None:
     """List the stored procedures with their latest as-is version."""
     with Session(_engine()) as session:
         for record, version in procedures(session):
-            number = version.id if version else "-"
+            number = version or "-"
             typer.echo(f"{record.code}\t{record.level}\tversion {number}\t{record.name}")
 
 
@@ -321,10 +323,14 @@ def demo(
 ) -> None:
     """Run the re-engineering flow over the bundled catalogue and print a summary."""
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    if out is not None:  # the operator's own folder: the flow's output folder for this run
+        os.environ["TTHC_OUT_DIR"] = str(out.resolve())
+        get_settings.cache_clear()
+    _preflight(get_settings().out_dir)
     from flows.reengineer import reengineer_catalog
 
     try:
-        result = reengineer_catalog(out_dir=str(out) if out else None)
+        result = reengineer_catalog()
     except TthcError as error:
         raise _fail(error) from error
     for row in result["procedures"]:
@@ -338,6 +344,20 @@ def demo(
     typer.echo(f"\n{len(result['procedures'])} procedures; {result['new_analyses']} new analyses.")
     typer.echo(f"Review page: {result['index']}")
     typer.echo(f"Report: {result['report']}")
+
+
+def _preflight(out_dir: Path) -> None:
+    """Check what a flow needs before Prefect starts, so that a missing `dot`, a store
+    that cannot be opened or an output folder that cannot be written is one sentence."""
+    _engine().dispose()
+    try:
+        require_dot()
+        with _writing(out_dir):
+            out_dir.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=out_dir):
+                pass
+    except TthcError as error:
+        raise _fail(error) from error
 
 
 def _stack() -> Stack:

@@ -4,12 +4,19 @@ site. `make serve` starts it (`tthc serve`), `make stop` stops it; the tests
 start their own on other ports.
 
 Each process runs in its own session and is recorded in a pid file under
-`<prefect home>/serve/`, so `stop` finds it from another shell.
+`<prefect home>/serve/` with its start time and command line, so `stop` finds it from
+another shell and signals it only while that pid is still that process.
+
+The server is closed to web pages: CSRF protection is on (a page cannot post without a
+token it cannot read) and CORS admits only the UI's own origin. Basic authentication
+comes from PREFECT_SERVER_API_AUTH_STRING and PREFECT_API_AUTH_STRING in the
+environment (README.md).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -52,6 +59,11 @@ class Stack:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def ui_origins(self) -> tuple[str, ...]:
+        """The origins the UI is opened from: the only ones CORS admits."""
+        return (f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}")
+
+    @property
     def site_url(self) -> str:
         return f"http://127.0.0.1:{self.site_port}/"
 
@@ -72,6 +84,8 @@ class Stack:
                 "PREFECT_LOGGING_LEVEL": "INFO",
                 "PREFECT_WORKER_QUERY_SECONDS": str(self.worker_poll_seconds),
                 "PREFECT_WORKER_PREFETCH_SECONDS": "5",
+                "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED": "true",
+                "PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS": ",".join(self.ui_origins),
             }
         )
         if self.out_dir is not None:
@@ -98,7 +112,38 @@ def _spawn(stack: Stack, name: str, command: list[str]) -> None:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    (stack.run_dir / f"{name}.pid").write_text(str(process.pid))
+    record = {"pid": process.pid, "started": _started(process.pid), "command": command}
+    (stack.run_dir / f"{name}.pid").write_text(json.dumps(record))
+
+
+def _started(pid: int) -> int | None:
+    """When process `pid` started (clock ticks after boot), or None if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[19])
+
+
+def _command(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    return raw.decode("utf-8", "replace").split("\0")[:-1]
+
+
+def _recorded(pid_file: Path) -> int | None:
+    """The pid a pid file names, if that process is still the one started: same start
+    time and command line (a stale file may name a pid reused by anything)."""
+    try:
+        record = json.loads(pid_file.read_text())
+        pid, started, command = int(record["pid"]), record["started"], list(record["command"])
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if started is None or _started(pid) != started or _command(pid) != command:
+        return None
+    return pid
 
 
 def _run(stack: Stack, *args: str) -> None:
@@ -150,9 +195,9 @@ def stop(stack: Stack, grace: float = 10.0) -> list[str]:
         pid_file = stack.run_dir / f"{name}.pid"
         if not pid_file.exists():
             continue
-        pid = int(pid_file.read_text())
+        pid = _recorded(pid_file)
         pid_file.unlink()
-        if _terminate(pid, grace):
+        if pid is not None and _terminate(pid, grace):
             stopped.append(name)
     return stopped
 

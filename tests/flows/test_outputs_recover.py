@@ -3,6 +3,7 @@ its analyses left no site; the next night, with nothing to re-analyse, rebuilds 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -27,6 +28,7 @@ def test_the_night_rebuilds_the_site_when_nothing_is_left_to_analyse(
     out = tmp_path / "out"
     monkeypatch.setenv("TTHC_DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
     monkeypatch.setenv("TTHC_OUT_DIR", str(out))
+    monkeypatch.setenv("TTHC_INBOX_DIRS", json.dumps([str(catalog)]))
     get_settings.cache_clear()
     try:
         reengineer_catalog(paths=[str(catalog)], out_dir=str(out))

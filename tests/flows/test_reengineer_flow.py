@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -26,9 +27,11 @@ def test_flow_stores_renders_and_is_repeatable(
     for path in sorted((CATALOG / "essential").glob("*.yaml"))[:3]:
         shutil.copy(path, catalog)
     url = f"sqlite:///{tmp_path / 'store.db'}"
-    monkeypatch.setenv("TTHC_DATABASE_URL", url)
-    get_settings.cache_clear()
     out = tmp_path / "out"
+    monkeypatch.setenv("TTHC_DATABASE_URL", url)
+    monkeypatch.setenv("TTHC_INBOX_DIRS", json.dumps([str(catalog)]))
+    monkeypatch.setenv("TTHC_OUT_DIR", str(out))
+    get_settings.cache_clear()
 
     first = reengineer_catalog(paths=[str(catalog)], out_dir=str(out))
     second = reengineer_catalog(paths=[str(catalog)], out_dir=str(out))
