@@ -13,6 +13,7 @@ __all__ = [
     "GATEWAY_KINDS",
     "HOURS_PER_DAY",
     "ID_PATTERN",
+    "MAX_STEPS",
     "Act",
     "Actor",
     "ActorKind",
@@ -70,6 +71,10 @@ LongText = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_p
 """A procedure's name, a legal basis: one line of plain text, at most 500 characters."""
 Label = Annotated[str, Field(max_length=100), AfterValidator(_plain_text)]
 """A branch's label: at most 100 characters."""
+MAX_STEPS = 1000
+"""A procedure with more steps (or actors, or documents) is refused at validation, and
+with more than four times as many flows: the largest real one has about 60 steps."""
+
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
 """An id within the file."""
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=CODE_PATTERN)]
@@ -248,10 +253,10 @@ class Procedure(_Strict):
     essential: int | None = Field(default=None, ge=1, le=25)
     legal_basis: list[LongText] = Field(default_factory=list)
     online_allowed: bool = True
-    actors: dict[Id, Actor]
-    documents: dict[Id, Document] = Field(default_factory=dict)
-    steps: list[Step]
-    flows: list[Flow]
+    actors: dict[Id, Actor] = Field(max_length=MAX_STEPS)
+    documents: dict[Id, Document] = Field(default_factory=dict, max_length=MAX_STEPS)
+    steps: list[Step] = Field(max_length=MAX_STEPS)
+    flows: list[Flow] = Field(max_length=4 * MAX_STEPS)
 
 
 class DataSource(_Strict):

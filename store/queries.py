@@ -167,22 +167,22 @@ def import_procedures(
     return results
 
 
-def procedures(session: Session) -> list[tuple[ProcedureRecord, ProcedureVersion | None]]:
-    """Every stored procedure, by code, with its latest as-is version."""
+def procedures(session: Session) -> list[tuple[ProcedureRecord, int | None]]:
+    """Every stored procedure, by code, with its latest as-is version id (no graph read)."""
     records = session.exec(select(ProcedureRecord).order_by(col(ProcedureRecord.code))).all()
-    return [(r, latest_version(session, r.id) if r.id else None) for r in records]
+    latest = latest_versions(session)
+    return [(r, latest.get(r.id) if r.id else None) for r in records]
 
 
 def versions_of(session: Session, codes: Sequence[str]) -> dict[str, int]:
-    """Code → latest as-is version id, for the codes in the store."""
-    found = {}
-    records = session.exec(select(ProcedureRecord).where(col(ProcedureRecord.code).in_(codes)))
-    for record in records:
-        assert record.id is not None
-        version = latest_version(session, record.id)
-        if version is not None and version.id is not None:
-            found[record.code] = version.id
-    return found
+    """Code → latest as-is version id, for the codes in the store (no graph read)."""
+    rows = session.exec(
+        select(ProcedureRecord.code, func.max(ProcedureVersion.id))
+        .join(ProcedureVersion, col(ProcedureVersion.procedure_id) == col(ProcedureRecord.id))
+        .where(col(ProcedureRecord.code).in_(codes), ProcedureVersion.kind == VersionKind.as_is)
+        .group_by(col(ProcedureRecord.code))
+    ).all()
+    return {code: version for code, version in rows if version is not None}
 
 
 def latest_graph(session: Session, code: str) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -21,18 +22,22 @@ from diagrams.figures import MAX_DRAWN_STEPS, write_diagrams
 from inputs.files import MAX_FILE_BYTES, find_procedure_files, load_procedure
 from models.errors import InvalidProcedure
 from models.graph import to_graph
-from models.procedure import Procedure
+from models.procedure import MAX_STEPS, Procedure
 from rules import RuleContext, get_rules
-from tests.conftest import minimal_procedure
+from tests.conftest import minimal_procedure, write_yaml
 
 
-def _refusal(path: Path) -> str:
+def _refusals(path: Path) -> list[str]:
     started = time.monotonic()
     with pytest.raises(InvalidProcedure) as refused:
         load_procedure(path)
     assert time.monotonic() - started < 10
-    (problem,) = refused.value.problems
-    return str(problem)
+    return [str(problem) for problem in refused.value.problems]
+
+
+def _refusal(path: Path) -> str:
+    (problem,) = _refusals(path)
+    return problem
 
 
 @pytest.mark.parametrize(
@@ -78,6 +83,10 @@ def test_a_parse_error_names_the_line_without_echoing_it(tmp_path: Path) -> None
 
 
 def _chain(steps: int) -> Procedure:
+    return Procedure.model_validate(_chain_document(steps))
+
+
+def _chain_document(steps: int) -> dict[str, Any]:
     document = minimal_procedure()
     middle = [
         {"id": f"s{i}", "name": f"Bước {i}", "actor": "desk", "kind": "check", "hours": 1}
@@ -87,7 +96,14 @@ def _chain(steps: int) -> Procedure:
     document["steps"] = [first, *middle, *rest]
     ids = [step["id"] for step in document["steps"]]
     document["flows"] = [{"from": a, "to": b} for a, b in itertools.pairwise(ids)]
-    return Procedure.model_validate(document)
+    return document
+
+
+def test_a_procedure_of_thousands_of_steps_is_refused_at_validation(tmp_path: Path) -> None:
+    path = write_yaml(tmp_path / "chain.yaml", _chain_document(5 * MAX_STEPS))
+    steps, flows = _refusals(path)
+    assert f"`steps`: List should have at most {MAX_STEPS} items" in steps
+    assert f"`flows`: List should have at most {4 * MAX_STEPS} items" in flows
 
 
 @pytest.mark.dot
@@ -177,3 +193,38 @@ def test_an_output_folder_that_cannot_be_written_is_one_sentence(tmp_path: Path)
     assert done.returncode == 1
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("error: cannot write the outputs under /proc/tthc-cannot-write-here")
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"PATH": ""}, "error: Graphviz's `dot` was not found on PATH"),
+        (
+            {"TTHC_OUT_DIR": "/proc/tthc-out"},
+            "error: cannot write the outputs under /proc/tthc-out",
+        ),
+        ({"TTHC_DATABASE_URL": "sqlite:////proc/no/store.db"}, "error: cannot open the store"),
+    ],
+)
+def test_demo_checks_what_it_needs_before_prefect_starts(
+    tmp_path: Path, change: dict[str, str], says: str
+) -> None:
+    """One sentence, no Prefect traceback before it, and no server started."""
+    environment = {
+        **os.environ,
+        "TTHC_DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
+        "TTHC_OUT_DIR": str(tmp_path / "out"),
+        **change,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "from tthc.cli import app; app()", "demo"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith(says), line
+    assert not done.stdout

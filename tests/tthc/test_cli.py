@@ -8,6 +8,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 from typer.testing import CliRunner
 
@@ -145,3 +147,22 @@ def test_a_store_from_a_newer_tthc_is_refused_in_one_line(
             assert "Traceback" not in result.output
     finally:
         get_settings.cache_clear()
+
+
+def test_list_reads_only_what_it_prints(tmp_path: Path) -> None:
+    """`tthc list` never reads a graph (one 50 MB procedure made it take 534 MB)."""
+    assert runner.invoke(app, ["import", str(BIRTH)]).exit_code == 0
+    statements: list[str] = []
+
+    def record(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        listed = runner.invoke(app, ["list"])
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.startswith("1.001193\t") and "\tversion 1\t" in listed.output
+    assert any("procedure_version" in statement for statement in statements)
+    assert not any("procedure_version.graph" in statement for statement in statements)
