@@ -153,14 +153,24 @@ READINESS_KEYS = ("full_online", "online_payment", "electronic_result")
 """The online-readiness indicators, in order."""
 
 
-def markdown_text(text: str) -> str:
-    r"""Text from procedure files as markdown shows it literally: never a link, an image, a
-    heading, a list or HTML, on one line.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|xmpp)(?=:)|(www)(?=\.)|(?=@)")
+"""Where GitHub-flavoured markdown starts a link from bare text (`http://…`, `www.…`, an
+e-mail address): renderers such as the Prefect UI's find these after escapes are
+resolved, so escaping cannot stop them; an invisible word joiner does."""
+_WORD_JOINER = "\u2060"
 
-    >>> print(markdown_text("![x](http://127.0.0.1:9/x.png) <b>"))
-    \!\[x\]\(http\://127.0.0.1\:9/x.png\) \<b\>
+
+def markdown_text(text: str) -> str:
+    r"""Text from procedure files as markdown shows it literally: never a link (bare
+    addresses included), an image, a heading, a list or HTML, on one line.
+
+    >>> print(markdown_text("![x](x.png) <b>"))
+    \!\[x\]\(x.png\) \<b\>
+    >>> markdown_text("http://x.vn www.x.vn a@b.vn")
+    'http\u2060\\://x.vn www\u2060.x.vn a\u2060@b.vn'
     """
-    return re.sub(r"([\\`*_{}\[\]<>()#+!|~:-])", r"\\\1", " ".join(text.split()))
+    plain = _AUTOLINK.sub(lambda m: m.group(0) + _WORD_JOINER, " ".join(text.split()))
+    return re.sub(r"([\\`*_{}\[\]<>()#+!|~:-])", r"\\\1", plain)
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import json
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,8 +35,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="package")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The stack; its worker runs flows on a store and an output folder of its own.
-    Starting it takes about 30 s here (server 15 s, deploy, worker)."""
+    """The stack; its worker runs flows on a store, an inbox and an output folder of its
+    own. Starting it takes about 30 s here (server 15 s, deploy, worker)."""
     root = tmp_path_factory.mktemp("stack")
     served = Stack(
         project=PROJECT_ROOT,
@@ -43,7 +44,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         port=_free_port(),
         site_port=_free_port(),
         out_dir=root / "out",
-        extra_env={"TTHC_DATABASE_URL": f"sqlite:///{root / 'store.db'}"},
+        extra_env={
+            "TTHC_DATABASE_URL": f"sqlite:///{root / 'store.db'}",
+            "TTHC_INBOX_DIRS": json.dumps([str(root / "inbox")]),
+        },
         worker_poll_seconds=1,
     )
     start(served, timeout=240)
@@ -75,3 +79,12 @@ def _drain() -> None:
 def prefect_server(stack: Stack) -> Path:
     """The server for flows run in the test process; returns the stack's store file."""
     return Path(stack.extra_env["TTHC_DATABASE_URL"].removeprefix("sqlite:///"))
+
+
+@pytest.fixture
+def inbox(stack: Stack, tmp_path: Path) -> Path:
+    """A new folder inside the stack's inbox, which its flows may read."""
+    (root,) = json.loads(stack.extra_env["TTHC_INBOX_DIRS"])
+    folder = Path(root) / tmp_path.name
+    folder.mkdir(parents=True)
+    return folder

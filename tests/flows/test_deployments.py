@@ -108,10 +108,9 @@ def test_a_run_started_through_the_api_shows_the_procedure_in_the_ui(stack: Stac
 
 
 def test_the_nightly_run_skips_what_did_not_change(
-    stack: Stack, prefect_server: Path, tmp_path: Path
+    stack: Stack, prefect_server: Path, inbox: Path
 ) -> None:
-    catalogue = tmp_path / "catalogue"
-    catalogue.mkdir()
+    catalogue = inbox
     files = sorted((CATALOG / "essential").glob("*.yaml"))[:3]
     for path in files:
         shutil.copy(path, catalogue)
