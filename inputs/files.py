@@ -68,7 +68,7 @@ def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return dict(pairs)
 
 
-SETTINGS_FILES = frozenset({"data_sources.yaml", "cost_settings.yaml"})
+SETTINGS_FILES = frozenset({"data_sources.yaml", "cost_settings.yaml", "plan_settings.yaml"})
 """Files in the catalogue folder that are not procedures."""
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from analysis.plan import PlanSettings
 from analysis.result import Inputs
 from inputs.files import read_document
 from inputs.settings import Settings
@@ -16,7 +18,7 @@ from models.costs import CostSettings
 from models.errors import InvalidSettings, Problem, UnknownDataSource
 from models.procedure import DataSource
 
-__all__ = ["load_cost_settings", "load_data_sources", "load_inputs"]
+__all__ = ["load_cost_settings", "load_data_sources", "load_inputs", "load_plan_settings"]
 
 
 def load_data_sources(path: Path) -> dict[str, DataSource]:
@@ -42,8 +44,20 @@ def load_data_sources(path: Path) -> dict[str, DataSource]:
 
 def load_cost_settings(path: Path) -> CostSettings:
     """Read the cost settings; a bad file gets an error naming the file and the field."""
+    return _load(path, CostSettings)
+
+
+def load_plan_settings(path: Path) -> PlanSettings:
+    """Read how plans state their figures; a bad file gets an error naming the field."""
+    return _load(path, PlanSettings)
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _load(path: Path, model: type[Model]) -> Model:
     try:
-        return CostSettings.model_validate(read_document(path))
+        return model.model_validate(read_document(path))
     except (OSError, ValueError, yaml.YAMLError) as error:
         if isinstance(error, ValidationError):
             problems = [

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     data_sources_file: Path = PROJECT_ROOT / "catalog" / "data_sources.yaml"
     cost_settings_file: Path = PROJECT_ROOT / "catalog" / "cost_settings.yaml"
     """The compliance-cost assumptions every đồng figure is computed from."""
+    plan_settings_file: Path = PROJECT_ROOT / "catalog" / "plan_settings.yaml"
+    """How plans state their figures: the cost method, the roadmap, the targets."""
     out_dir: Path = PROJECT_ROOT / "out"
     """Where outputs go; a flow's output folder must lie inside it."""
     inbox_dirs: list[Path] = []

@@ -17,6 +17,7 @@ __all__ = [
     "LoopWithoutExit",
     "MigrationError",
     "OutputNotWritten",
+    "PlanDoesNotAddUp",
     "Problem",
     "StackError",
     "StoreBusy",
@@ -130,3 +131,7 @@ class FolderNotAllowed(TthcError):
 
 class StackError(TthcError):
     """A part of the local stack (`tthc serve`) failed to start."""
+
+
+class PlanDoesNotAddUp(TthcError):
+    """A plan's figures contradict each other; no document was written."""

@@ -8,7 +8,9 @@ import re
 from typing import Any, Literal
 
 __all__ = [
+    "APPROVAL_LEVELS",
     "COLUMNS",
+    "COST_METHODS",
     "LABELS",
     "METRIC_KEYS",
     "READINESS_KEYS",
@@ -17,7 +19,10 @@ __all__ = [
     "inert_cell",
     "markdown_text",
     "number",
+    "plain_number",
     "shown_code",
+    "working_days",
+    "working_time",
 ]
 
 Lang = Literal["vi", "en"]
@@ -234,3 +239,52 @@ def figure(key: str, value: Any, lang: Lang = "vi") -> str:
     if key.endswith("_vnd"):
         return number(value, lang)
     return str(value)
+
+
+APPROVAL_LEVELS = {
+    "department": "Cơ quan, đơn vị tự thực hiện",
+    "province": "Thuộc thẩm quyền của Chủ tịch Ủy ban nhân dân tỉnh",
+    "ministry": "Kiến nghị bộ, ngành trung ương sửa đổi văn bản quy phạm pháp luật",
+}
+"""Who can approve a proposal, as provincial simplification plans group them."""
+
+COST_METHODS = {
+    "circular_02": "Thông tư 02/2017/TT-VPCP, Điều 27 (chi phí thực hiện công việc và phí, "
+    "lệ phí × số lần/năm × số đối tượng/năm)",
+    "processing_days": "cách tính theo ngày xử lý (số ngày × 8 giờ × thu nhập bình quân/giờ "
+    "× số hồ sơ/năm), như một số tỉnh áp dụng năm 2025",
+}
+
+
+def plain_number(value: float, decimals: int = 2) -> str:
+    """A Vietnamese number without trailing zeros.
+
+    >>> plain_number(2.50), plain_number(3.0), plain_number(1234.5)
+    ('2,5', '3', '1.234,5')
+    """
+    text = number(value, "vi", decimals)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def working_days(days: float) -> str:
+    """Working days, the Vietnamese way.
+
+    >>> working_days(2.5)
+    '2,5 ngày làm việc'
+    """
+    return f"{plain_number(days)} ngày làm việc"
+
+
+def working_time(hours: float | None) -> str:
+    """A step's time as internal-process tables write it: hours under a day, else days.
+
+    >>> working_time(None), working_time(0), working_time(4), working_time(12)
+    ('Không tính thời gian', 'Không đáng kể (tự động)', '4 giờ làm việc', '1,5 ngày làm việc')
+    """
+    if hours is None:
+        return "Không tính thời gian"
+    if hours == 0:
+        return "Không đáng kể (tự động)"
+    if hours < 8:
+        return f"{plain_number(hours)} giờ làm việc"
+    return working_days(hours / 8)

@@ -21,12 +21,13 @@ from analysis.whatif import what_if
 from diagrams.figures import write_diagrams
 from diagrams.render import require_dot
 from inputs.files import find_procedure_files, load_procedures
-from inputs.registry import load_data_sources, load_inputs
+from inputs.registry import load_data_sources, load_inputs, load_plan_settings
 from inputs.settings import PROJECT_ROOT, get_settings
 from models.errors import InvalidInput, OutputNotWritten, TthcError
 from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
 from publishing.labels import READINESS_KEYS, Lang
+from publishing.plan_docs import plan_entries, publish_plans
 from publishing.report import assemble_report, procedure_report
 from publishing.report_files import publish_report
 from publishing.rules_doc import catalogue_markdown
@@ -315,6 +316,40 @@ def report_(
     files = published[cast(Lang, lang)]
     typer.echo(f"{len(analyses)} procedures: {files.html}")
     typer.echo(f"  {files.xlsx}\n  {files.csv}\n  {files.markdown}")
+
+
+@app.command("plan")
+def plan_(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Procedure files or folders (default: the bundled catalogue)."),
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every procedure, not only the 25 essential services.")
+    ] = False,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: out/).")] = None,
+) -> None:
+    """Write what the province submits, in Vietnamese: the simplification plan, a
+    restructuring plan per procedure and the proposed internal process (Word, Excel)."""
+    settings = get_settings()
+    root = out or settings.out_dir
+    selected = [
+        p for p in _load_valid(paths or [settings.catalog_dir]).values() if every or p.essential
+    ]
+    try:
+        inputs = load_inputs(settings)
+        plan_settings = load_plan_settings(settings.plan_settings_file)
+        analyses = [analyze(to_graph(p), get_rules(), inputs.context) for p in selected]
+        with _writing(root):
+            diagrams = {a.code: write_diagrams(root, a) for a in analyses}
+            entries = plan_entries(analyses, inputs, plan_settings, root, diagrams)
+            files = publish_plans(root, entries)
+    except TthcError as error:
+        raise _fail(error) from error
+    typer.echo(f"{len(entries)} procedures:")
+    typer.echo(f"  {root / files.simplification}")
+    typer.echo(f"  {root / files.internal_process_docx}\n  {root / files.internal_process_xlsx}")
+    typer.echo(f"  {len(files.restructuring)} restructuring plans in {root / 'plans/tai-cau-truc'}")
 
 
 @app.command()

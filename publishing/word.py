@@ -1,0 +1,144 @@
+"""Word documents as Vietnamese administrative documents are set (Decree 30/2020/NĐ-CP):
+A4 portrait, margins 2/2/3/2 cm, Times New Roman 13 pt (14 pt titles), tables with
+borders and a header row repeated on every page, figures at a legible width. Built
+with python-docx; saved under a temporary name and renamed."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as WordDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.image import Image
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from diagrams.figures import write_atomically
+
+__all__ = ["FONT", "caption", "figure", "heading", "new_document", "save", "table", "title"]
+
+FONT = "Times New Roman"
+TEXT_WIDTH_CM = 16.0
+"""A4 less the 3 cm and 2 cm side margins."""
+_MAX_FIGURE_HEIGHT_CM = 15.0
+
+
+def _use_font(element: object, size: float | None = None) -> None:
+    """Times New Roman for every script (Word picks the East Asian font for some
+    Vietnamese characters unless told)."""
+    rpr = element.get_or_add_rPr()  # type: ignore[attr-defined]
+    fonts = rpr.get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), FONT)
+    if size is not None:
+        rpr.get_or_add_sz().set(qn("w:val"), str(int(size * 2)))
+
+
+def new_document() -> WordDocument:
+    """An empty A4 portrait document in the official typeface."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin = section.bottom_margin = Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(13)
+    _use_font(normal.element)
+    spacing = normal.paragraph_format
+    spacing.space_after = Pt(4)
+    spacing.line_spacing = 1.1
+    return document
+
+
+def title(document: WordDocument, text: str, size: float = 14) -> Paragraph:
+    """A centred bold title line."""
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.bold = True
+    run.font.size = Pt(size)
+    return paragraph
+
+
+def heading(document: WordDocument, text: str, italic: bool = False) -> Paragraph:
+    """A bold (or bold italic) section heading in the body's typeface."""
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(6)
+    paragraph.paragraph_format.keep_with_next = True
+    run = paragraph.add_run(text)
+    run.bold = True
+    run.italic = italic
+    return paragraph
+
+
+def table(
+    document: WordDocument,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths_cm: Sequence[float],
+    bold_last: bool = False,
+    numbers_from: int | None = None,
+) -> Table:
+    """A bordered table, its header row repeated on every page; text 12 pt; the columns
+    from `numbers_from` on hold figures, aligned right."""
+    grid: Table = document.add_table(rows=1 + len(rows), cols=len(header))
+    grid.style = document.styles["Table Grid"]
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths_cm, strict=True):
+        column.width = Cm(width)  # the table grid: what LibreOffice lays out by
+    head = grid.rows[0]
+    trpr = head._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    trpr.append(repeat)
+    for r, values in enumerate([header, *rows]):
+        bold = r == 0 or (bold_last and r == len(rows))
+        for c, value in enumerate(values):
+            cell = grid.cell(r, c)
+            cell.width = Cm(widths_cm[c])
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(2)
+            if r == 0:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            elif numbers_from is not None and c >= numbers_from:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            run = paragraph.add_run(value)
+            run.bold = bold
+            run.font.size = Pt(12)
+    return grid
+
+
+def figure(document: WordDocument, path: Path, text: str) -> None:
+    """An image as wide as the text allows, no taller than most of a page; a caption."""
+    image = Image.from_file(str(path))
+    width = TEXT_WIDTH_CM
+    height = width * image.px_height / max(image.px_width, 1)
+    if height > _MAX_FIGURE_HEIGHT_CM:
+        width *= _MAX_FIGURE_HEIGHT_CM / height
+    document.add_picture(str(path), width=Cm(width))
+    document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption(document, text)
+
+
+def caption(document: WordDocument, text: str) -> Paragraph:
+    """A centred italic line."""
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run(text).italic = True
+    return paragraph
+
+
+def save(document: WordDocument, path: Path) -> None:
+    """Write `document` to `path` under a temporary name, then rename it."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    write_atomically(path, buffer.getvalue())
