@@ -7,7 +7,7 @@ them to Prefect.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import cast
 from uuid import UUID
 
@@ -20,13 +20,15 @@ from prefect.artifacts import (
 )
 
 from publishing.labels import markdown_text
+from publishing.plan_docs import PLAN_DOCUMENTS, PlanFiles
 from publishing.site import SiteEntry
-from publishing.ui_pages import inline_svg, procedure_markdown, procedure_rows
+from publishing.ui_pages import inline_svg, plans_markdown, procedure_markdown, procedure_rows
 
 __all__ = [
     "advance_progress",
     "artifact_key",
     "publish_link",
+    "publish_plans_page",
     "publish_procedure",
     "publish_table",
     "start_progress",
@@ -60,6 +62,17 @@ def publish_table(entries: Sequence[SiteEntry], key: str, total: int | None = No
     more = f" (the first {len(entries)} of {total})" if total and total > len(entries) else ""
     create_table_artifact(
         procedure_rows(entries), key=key, description=f"Procedures analysed{more}"
+    )
+
+
+def publish_plans_page(files: PlanFiles, address: Callable[[str], str]) -> None:
+    """The run's page of the documents to submit; `address` turns a path relative to
+    the output folder into a link."""
+    links = {PLAN_DOCUMENTS[path]: address(path) for path in PLAN_DOCUMENTS}
+    create_markdown_artifact(
+        plans_markdown(links, len(files.restructuring)),
+        key="plans",
+        description="Văn bản trình (dự thảo)",
     )
 
 

@@ -9,6 +9,7 @@ run ends with a summary of what changed since the previous night.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
@@ -18,9 +19,23 @@ from sqlmodel import Session
 
 from analysis.result import signature
 from diagrams.render import require_dot
-from flows.artifacts import advance_progress, publish_link, publish_table, start_progress
+from flows.artifacts import (
+    advance_progress,
+    publish_link,
+    publish_plans_page,
+    publish_table,
+    start_progress,
+)
 from flows.parameters import DEFAULT_OUTPUT, BatchSize, OutputOptions
-from flows.tasks import analyse, opaque, publish_pages, publish_site, read_inputs, store
+from flows.tasks import (
+    analyse,
+    opaque,
+    publish_pages,
+    publish_plan_documents,
+    publish_site,
+    read_inputs,
+    store,
+)
 from inputs.settings import Settings, get_settings, site_url
 from publishing.site import SiteEntry
 from publishing.ui_pages import Reanalysed, summary_markdown
@@ -102,6 +117,9 @@ def _reanalyse(settings: Settings, output: OutputOptions, batch_size: int) -> di
         publish_table(entries, key="nightly-procedures", total=len(done))
     if output.review_site and output.diagrams:
         # even when nothing was re-analysed: a run killed after storing left no site
+        plans = publish_plan_documents(url, out_dir, None, inputs)
+        if plans is not None:
+            publish_plans_page(plans, lambda path: site_url(settings, str(Path(out_dir) / path)))
         index = publish_site(url, out_dir, rules_signature, inputs, [d.code for d in done])
         publish_link(site_url(settings, index), key="review-site")
     by_reason = Counter(d.reason for d in done if d.created)

@@ -11,8 +11,18 @@ from prefect.cache_policies import NONE
 
 from analysis.result import Inputs, signature
 from diagrams.render import require_dot
-from flows.tasks import analyse, import_batch, opaque, publish_site, read_files, read_inputs, store
-from inputs.settings import get_settings, output_folder, readable_path
+from flows.artifacts import publish_plans_page
+from flows.tasks import (
+    analyse,
+    import_batch,
+    opaque,
+    publish_plan_documents,
+    publish_site,
+    read_files,
+    read_inputs,
+    store,
+)
+from inputs.settings import get_settings, output_folder, readable_path, site_url
 from jobs.batches import Analysed
 from publishing.report import assemble_report, procedure_report
 from publishing.report_files import publish_report
@@ -70,6 +80,9 @@ def reengineer_catalog(
         for i in range(0, len(analysed), BATCH_SIZE)
         for d in store(url, opaque(analysed[i : i + BATCH_SIZE]), inputs)
     ]
+    plans = publish_plan_documents(url, target, selected, inputs)
+    if plans is not None:
+        publish_plans_page(plans, lambda path: site_url(settings, str(Path(target) / path)))
     report = publish_review_report(target, opaque(analysed), inputs)
     rules_signature = signature(get_rules(selected))
     index = publish_site(url, target, rules_signature, inputs)
@@ -77,6 +90,7 @@ def reengineer_catalog(
         "index": index,
         "report": str(Path(target) / report),
         "new_analyses": sum(d.created for d in stored),
+        "plans": str(Path(target) / plans.simplification) if plans else None,
         "procedures": [
             {
                 "code": a.result.code,

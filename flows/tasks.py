@@ -20,10 +20,12 @@ from diagrams.figures import diagram_files
 from flows.artifacts import publish_procedure
 from flows.parameters import OutputOptions
 from inputs.files import find_procedure_files, load_procedures
-from inputs.registry import load_inputs
+from inputs.registry import load_inputs, load_plan_settings
 from inputs.settings import get_settings
 from jobs.batches import Analysed, analyse_versions, store_batch
+from jobs.plans import write_plans
 from models.procedure import Procedure
+from publishing.plan_docs import PlanFiles
 from publishing.site import SiteEntry, write_site
 from publishing.ui_pages import Reanalysed
 from rules import RULES_VERSION, get_rules
@@ -37,6 +39,7 @@ __all__ = [
     "import_batch",
     "opaque",
     "publish_pages",
+    "publish_plan_documents",
     "publish_site",
     "read_files",
     "read_inputs",
@@ -119,6 +122,17 @@ def publish_pages(analysed: list[Analysed], out_dir: str, output: OutputOptions)
         publish_procedure(
             SiteEntry(item.result, item.diagrams), before, after, output.image_width_px
         )
+
+
+@task(cache_policy=NONE)
+def publish_plan_documents(
+    database_url: str, out_dir: str, rules: list[str] | None, inputs: Inputs
+) -> PlanFiles | None:
+    """Write the plans of the stored essential services (simplification plan,
+    restructuring plans, internal process) under `out_dir/plans/`, with `rules`."""
+    settings = load_plan_settings(get_settings().plan_settings_file)
+    with Session(shared_engine(database_url)) as session:
+        return write_plans(session, Path(out_dir), get_rules(rules), inputs, settings)
 
 
 @task(cache_policy=NONE)

@@ -95,6 +95,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "back": "← Về báo cáo tổng hợp",
         "rules_version": "Phiên bản bộ quy tắc",
         "other_language": "English",
+        "plans": "Văn bản trình (dự thảo)",
     },
     "en": {
         "title": "Review of administrative procedures: re-engineering results",
@@ -149,6 +150,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "back": "← Back to the summary",
         "rules_version": "Rules version",
         "other_language": "Tiếng Việt",
+        "plans": "Documents to submit (drafts, in Vietnamese)",
     },
 }
 

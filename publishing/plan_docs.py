@@ -34,7 +34,14 @@ from publishing.labels import (
 )
 from publishing.word import caption, figure, heading, new_document, save, table, title
 
-__all__ = ["PlanEntry", "PlanFiles", "plan_entries", "publish_plans"]
+__all__ = [
+    "PLAN_DOCUMENTS",
+    "PlanEntry",
+    "PlanFiles",
+    "plan_entries",
+    "publish_plans",
+    "restructuring_path",
+]
 
 RULE_PHRASES = {
     "CH01": "Tiếp nhận hồ sơ trực tuyến trên Cổng Dịch vụ công",
@@ -62,6 +69,22 @@ PROCESS_HEADER = (
     "Biểu mẫu/Kết quả",
 )
 _PROCESS_WIDTHS = (2.0, 5.4, 3.4, 2.6, 2.6)
+
+
+SIMPLIFICATION = "plans/phuong-an-don-gian-hoa.docx"
+INTERNAL_PROCESS_DOCX = "plans/quy-trinh-noi-bo.docx"
+INTERNAL_PROCESS_XLSX = "plans/quy-trinh-noi-bo.xlsx"
+PLAN_DOCUMENTS = {
+    SIMPLIFICATION: "Phương án đơn giản hóa thủ tục hành chính (Word)",
+    INTERNAL_PROCESS_DOCX: "Quy trình nội bộ đề xuất (Word)",
+    INTERNAL_PROCESS_XLSX: "Quy trình nội bộ đề xuất (Excel)",
+}
+"""The plans' documents, relative to the output folder, and how links name them."""
+
+
+def restructuring_path(code: str) -> str:
+    """A procedure's restructuring plan, relative to the output folder."""
+    return f"plans/tai-cau-truc/{slug(code)}.docx"
 
 
 @dataclass(frozen=True)
@@ -452,12 +475,11 @@ def publish_plans(out_dir: Path, entries: Sequence[PlanEntry]) -> PlanFiles:
     folder = out_dir / "plans"
     (folder / "tai-cau-truc").mkdir(parents=True, exist_ok=True)
     files = PlanFiles(
-        simplification="plans/phuong-an-don-gian-hoa.docx",
-        internal_process_docx="plans/quy-trinh-noi-bo.docx",
-        internal_process_xlsx="plans/quy-trinh-noi-bo.xlsx",
+        simplification=SIMPLIFICATION,
+        internal_process_docx=INTERNAL_PROCESS_DOCX,
+        internal_process_xlsx=INTERNAL_PROCESS_XLSX,
         restructuring={
-            e.plan.header["code"]: f"plans/tai-cau-truc/{slug(e.plan.header['code'])}.docx"
-            for e in entries
+            e.plan.header["code"]: restructuring_path(e.plan.header["code"]) for e in entries
         },
     )
     _simplification(entries, out_dir / files.simplification)

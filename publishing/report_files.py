@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from diagrams.figures import DiagramFiles, write_atomically
 from publishing.labels import COLUMNS, LABELS, Lang, inert_cell, markdown_text, number, shown_code
+from publishing.plan_docs import PLAN_DOCUMENTS
 from publishing.report import TOTALLED, Report
 
 __all__ = ["ReportFiles", "publish_report", "table_rows", "write_report"]
@@ -165,7 +166,13 @@ def write_report(
         page = _render("report_procedure.html.j2", lang, p=p, files=figures, base=base)
         write_atomically(folder / p.page, page.encode("utf-8"))
     html = folder / "index.html"
-    write_atomically(html, _render("report_index.html.j2", lang, report=report).encode("utf-8"))
+    plans = {
+        os.path.relpath(diagrams_dir / href, folder): label
+        for href, label in PLAN_DOCUMENTS.items()
+        if diagrams_dir and (diagrams_dir / href).exists()
+    }
+    index = _render("report_index.html.j2", lang, report=report, plans=plans)
+    write_atomically(html, index.encode("utf-8"))
     markdown = folder / "summary.md"
     summary = _render("report_summary.md.j2", lang, report=report)
     write_atomically(markdown, summary.encode("utf-8"))

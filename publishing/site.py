@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from analysis.result import AnalysisResult
 from diagrams.figures import DiagramFiles, write_atomically
 from publishing.labels import LABELS, METRIC_KEYS, READINESS_KEYS, figure, shown_code
+from publishing.plan_docs import PLAN_DOCUMENTS, restructuring_path
 from publishing.report import Published, in_catalogue_order, totals
 
 __all__ = ["METRIC_LABELS", "READINESS_LABELS", "SiteEntry", "write_site"]
@@ -53,11 +54,22 @@ def write_site(
     for entry in ordered:
         if pages is not None and entry.code not in pages and (out_dir / entry.page).exists():
             continue
-        html = page.render(e=entry, metric_labels=METRIC_LABELS, readiness=READINESS_LABELS)
+        plan = restructuring_path(entry.code)
+        html = page.render(
+            e=entry,
+            metric_labels=METRIC_LABELS,
+            readiness=READINESS_LABELS,
+            plan=plan if (out_dir / plan).exists() else None,
+        )
         write_atomically(out_dir / entry.page, html.encode("utf-8"))
     index = out_dir / "index.html"
+    plans = {href: label for href, label in PLAN_DOCUMENTS.items() if (out_dir / href).exists()}
     html = _environment.get_template("index.html.j2").render(
-        entries=ordered, totals=totals(ordered), rules_version=rules_version, report=report
+        entries=ordered,
+        totals=totals(ordered),
+        rules_version=rules_version,
+        report=report,
+        plans=plans,
     )
     write_atomically(index, html.encode("utf-8"))
     return index

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from publishing.site import METRIC_LABELS, SiteEntry
 __all__ = [
     "Reanalysed",
     "inline_svg",
+    "plans_markdown",
     "procedure_markdown",
     "procedure_rows",
     "summary_markdown",
@@ -155,3 +156,12 @@ def _since(done: Reanalysed, key: str) -> str:
     if done.previous is None:
         return now
     return f"{figure(key, getattr(done.previous, key))} → {now}"
+
+
+def plans_markdown(links: Mapping[str, str], restructuring: int) -> str:
+    """The run's page of the documents to submit: label → address, and how many
+    restructuring plans were written beside them."""
+    lines = ["# Văn bản trình (dự thảo)", ""]
+    lines += [f"- [{markdown_text(label)}](<{address}>)" for label, address in links.items()]
+    lines.append(f"- {restructuring} phương án tái cấu trúc quy trình, mỗi thủ tục một tệp Word")
+    return "\n".join(lines) + "\n"

@@ -39,6 +39,7 @@ __all__ = [
     "AnalysisRow",
     "Outdated",
     "current_results",
+    "essential_graphs",
     "get_or_create_procedure",
     "import_procedures",
     "latest_graph",
@@ -190,6 +191,20 @@ def latest_graph(session: Session, code: str) -> dict[str, Any] | None:
     found = versions_of(session, [code]).get(code)
     version = session.get(ProcedureVersion, found) if found else None
     return dict(version.graph) if version else None
+
+
+def essential_graphs(session: Session) -> list[dict[str, Any]]:
+    """The graphs (format v1) of the essential services' latest as-is versions, by their
+    number."""
+    records = session.exec(
+        select(ProcedureRecord.id, ProcedureRecord.essential).where(
+            col(ProcedureRecord.essential).is_not(None)
+        )
+    ).all()
+    latest = latest_versions(session)
+    versions = {latest[pid]: number for pid, number in records if pid in latest}
+    graphs = version_graphs(session, list(versions))
+    return [graphs[vid] for vid in sorted(graphs, key=lambda vid: versions[vid] or 0)]
 
 
 def version_graphs(session: Session, version_ids: Sequence[int]) -> dict[int, dict[str, Any]]:

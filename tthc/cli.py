@@ -379,6 +379,9 @@ def demo(
     typer.echo(f"\n{len(result['procedures'])} procedures; {result['new_analyses']} new analyses.")
     typer.echo(f"Review page: {result['index']}")
     typer.echo(f"Report: {result['report']}")
+    if result["plans"]:
+        typer.echo(f"Plans: {result['plans']} (and beside it, the internal process and the")
+        typer.echo("  restructuring plans: Word, Excel)")
 
 
 def _preflight(out_dir: Path) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import cast
 
 import pytest
+from prefect.artifacts import Artifact
 from sqlmodel import Session, func, select
 
 from inputs.settings import get_settings
@@ -46,6 +48,22 @@ def test_flow_stores_renders_and_is_repeatable(
     assert len(list((out / "diagrams").glob("*.svg"))) == 6
     assert len(list((out / "procedures").glob("*.html"))) == 3
     assert 'href="report/vi/index.html"' in index
+    assert first["plans"] == str(out / "plans" / "phuong-an-don-gian-hoa.docx")
+    for document in (
+        "phuong-an-don-gian-hoa.docx",
+        "quy-trinh-noi-bo.docx",
+        "quy-trinh-noi-bo.xlsx",
+    ):
+        assert (out / "plans" / document).is_file()
+        assert f'href="plans/{document}"' in index
+        assert f'href="../../plans/{document}"' in (out / "report" / "vi" / "index.html").read_text(
+            "utf-8"
+        )
+    assert len(list((out / "plans" / "tai-cau-truc").glob("*.docx"))) == 3
+    page = next((out / "procedures").glob("*.html")).read_text("utf-8")
+    assert 'href="../plans/tai-cau-truc/' in page
+    links = cast("Artifact | None", Artifact.get("plans"))
+    assert links is not None and "phuong-an-don-gian-hoa.docx" in str(links.data)
     for lang in ("vi", "en"):
         report = out / "report" / lang
         assert {f.name for f in report.iterdir()} >= {"index.html", "report.xlsx", "report.csv"}
