@@ -1,8 +1,11 @@
 """What a procedure costs its applicant in đồng (Standard Cost Model), and its online readiness.
 
 Cost of one dossier = hours the applicant spends * hourly income + travel +
-copies + fees (Circular 07/2014/TT-BTP's formula; the parameters are in
-catalog/cost_settings.yaml). Activities: learning the requirements, preparing
+copies + fees: the official method's cost of one compliance (Circular
+02/2017/TT-VPCP, Art. 27: the work the applicant must do, valued as Circular
+07/2014/TT-BTP's Standard Cost Model does, plus fees); a year's cost is that times
+the dossiers a year (times per subject × subjects, `models.official_cost`). The
+parameters are in catalog/cost_settings.yaml. Activities: learning the requirements, preparing
 each document, the applicant's own steps, travelling to and waiting at an
 office, supplementing; each weighted by how often it runs (loops, branches).
 """

@@ -86,6 +86,10 @@ LABELS: dict[Lang, dict[str, str]] = {
         "diagram_before": "Sơ đồ hiện trạng",
         "diagram_after": "Sơ đồ đề xuất",
         "assumptions": "Giả định tính chi phí tuân thủ",
+        "cost_method": "Phương pháp (Thông tư 02/2017/TT-VPCP, Điều 27): chi phí tuân thủ một "
+        "lần = chi phí thực hiện công việc của người dân (số giờ × thu nhập bình quân/giờ, đi "
+        "lại, sao chụp giấy tờ) + phí, lệ phí; chi phí/năm = chi phí một lần × số lần thực hiện"
+        "/năm × số đối tượng/năm (tức số hồ sơ/năm); không tính chi phí cơ hội",
         "assumption": "Tham số",
         "value": "Giá trị",
         "yes": "Có",
@@ -141,6 +145,10 @@ LABELS: dict[Lang, dict[str, str]] = {
         "diagram_before": "As-is diagram",
         "diagram_after": "Proposed diagram",
         "assumptions": "Compliance-cost assumptions",
+        "cost_method": "Method (Circular 02/2017/TT-VPCP, Art. 27): the cost of one "
+        "compliance = the applicant's work (hours × hourly income, travel, copies) + fees; the "
+        "cost per year = that × times a year × subjects a year (the dossiers a year); no "
+        "opportunity cost",
         "assumption": "Parameter",
         "value": "Value",
         "yes": "Yes",

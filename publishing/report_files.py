@@ -108,6 +108,7 @@ def _write_xlsx(report: Report, lang: Lang, path: Path) -> None:
             )
     assumptions = book.create_sheet(words["assumptions"][:31])
     assumptions.append([words["assumption"], words["value"]])
+    assumptions.append(["method", words["cost_method"]])
     for key, value in _assumptions(report):
         assumptions.append([key, value])
     for extra in (changes, assumptions):
