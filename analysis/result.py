@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from analysis.approval import Approval, ApprovalLevel, approval
 from models.costs import CostSettings
 from models.graph import (
     Header,
@@ -37,6 +38,8 @@ __all__ = [
     "ProposedVersion",
     "ResultView",
     "analyze",
+    "approval_from_json",
+    "approval_to_json",
     "change_from_json",
     "change_to_json",
     "channel_variants",
@@ -134,6 +137,15 @@ class AnalysisResult:
     dropped_documents: tuple[DroppedDocument, ...] = ()
     code_status: str | None = None
     """`unconfirmed` or `not_tthc` when the code is not a confirmed national code."""
+    approvals: tuple[Approval | None, ...] = ()
+    """Who can approve each change, in the order of `changes` (None: stored by an engine
+    that did not say)."""
+
+    @property
+    def proposals(self) -> tuple[tuple[Change, Approval | None], ...]:
+        """Each change with who can approve it."""
+        approvals = self.approvals or (None,) * len(self.changes)
+        return tuple(zip(self.changes, approvals, strict=True))
 
 
 class ResultView:
@@ -168,6 +180,10 @@ class ResultView:
     @property
     def changes(self) -> tuple[Change, ...]:
         return self.result.changes
+
+    @property
+    def proposals(self) -> tuple[tuple[Change, Approval | None], ...]:
+        return self.result.proposals
 
     @property
     def refused(self) -> tuple[Refusal, ...]:
@@ -231,6 +247,7 @@ class ProcedureAnalysis:
                 self.before, self.outcome, inputs.context.source_names
             ),
             code_status=self.header["code_status"],
+            approvals=tuple(approval(c, self.before) for c in self.outcome.changes),
         )
 
     def proposal(self) -> ProposedVersion:
@@ -250,7 +267,10 @@ class ProcedureAnalysis:
             "before": self.metrics_before.model_dump(),
             "after": self.metrics_after.model_dump(),
             "measures": {"before": result.before.model_dump(), "after": result.after.model_dump()},
-            "changes": [change_to_json(change) for change in self.outcome.changes],
+            "changes": [
+                {**change_to_json(change), "approval": approval_to_json(decided)}
+                for change, decided in result.proposals
+            ],
             "refused": [refusal_to_json(r) for r in self.outcome.refused],
             "dropped_documents": sorted(
                 submitted_documents(self.before) - submitted_documents(self.outcome.after)
@@ -323,6 +343,19 @@ def change_to_json(change: Change, *, edits: bool = True) -> dict[str, Any]:
     if edits:
         document["edits"] = [edit_to_json(edit) for edit in change.edits]
     return document
+
+
+def approval_to_json(decided: Approval | None) -> dict[str, Any] | None:
+    """Who can approve a change, as stored beside it."""
+    if decided is None:
+        return None
+    return {"level": decided.level.value, "legal_text": decided.legal_text}
+
+
+def approval_from_json(document: Mapping[str, Any] | None) -> Approval | None:
+    if document is None:
+        return None
+    return Approval(ApprovalLevel(document["level"]), document.get("legal_text"))
 
 
 def change_from_json(document: Mapping[str, Any]) -> Change:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
+from analysis.approval import Approval
+
 __all__ = [
     "APPROVAL_LEVELS",
     "COLUMNS",
@@ -15,6 +17,7 @@ __all__ = [
     "METRIC_KEYS",
     "READINESS_KEYS",
     "Lang",
+    "approval_label",
     "figure",
     "inert_cell",
     "markdown_text",
@@ -100,6 +103,10 @@ LABELS: dict[Lang, dict[str, str]] = {
         "rules_version": "Phiên bản bộ quy tắc",
         "other_language": "English",
         "plans": "Văn bản trình (dự thảo)",
+        "approval": "Cấp quyết định",
+        "level_department": "Cơ quan tự thực hiện",
+        "level_province": "Chủ tịch UBND tỉnh",
+        "level_ministry": "Kiến nghị bộ, ngành",
     },
     "en": {
         "title": "Review of administrative procedures: re-engineering results",
@@ -159,6 +166,10 @@ LABELS: dict[Lang, dict[str, str]] = {
         "rules_version": "Rules version",
         "other_language": "Tiếng Việt",
         "plans": "Documents to submit (drafts, in Vietnamese)",
+        "approval": "Who approves",
+        "level_department": "the department itself",
+        "level_province": "the provincial chairman",
+        "level_ministry": "a central ministry",
     },
 }
 
@@ -298,3 +309,18 @@ def working_time(hours: float | None) -> str:
     if hours < 8:
         return f"{plain_number(hours)} giờ làm việc"
     return working_days(hours / 8)
+
+
+def approval_label(decided: Approval | None, lang: Lang) -> str:
+    """Who can approve a change, briefly, with the text to amend when a ministry must.
+
+    >>> from analysis.approval import Approval, ApprovalLevel
+    >>> approval_label(Approval(ApprovalLevel.ministry, "Thông tư 04/2020/TT-BTP"), "vi")
+    'Kiến nghị bộ, ngành: Thông tư 04/2020/TT-BTP'
+    >>> approval_label(None, "en")
+    '—'
+    """
+    if decided is None:
+        return "—"
+    label = LABELS[lang][f"level_{decided.level.value}"]
+    return f"{label}: {decided.legal_text}" if decided.legal_text else label

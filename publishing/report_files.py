@@ -14,7 +14,16 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from diagrams.figures import DiagramFiles, write_atomically
-from publishing.labels import COLUMNS, LABELS, Lang, inert_cell, markdown_text, number, shown_code
+from publishing.labels import (
+    COLUMNS,
+    LABELS,
+    Lang,
+    approval_label,
+    inert_cell,
+    markdown_text,
+    number,
+    shown_code,
+)
 from publishing.plan_docs import PLAN_DOCUMENTS
 from publishing.report import TOTALLED, Report
 
@@ -100,12 +109,11 @@ def _write_xlsx(report: Report, lang: Lang, path: Path) -> None:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.number_format = number_format
     changes = book.create_sheet(words["changes"][:31])
-    changes.append([words["code"], words["rule"], words["reason"]])
+    changes.append([words["code"], words["rule"], words["reason"], words["approval"]])
     for p in report.procedures:
-        for change in p.changes:
-            changes.append(
-                [p.code, change.rule, change.reason if lang == "vi" else change.reason_en]
-            )
+        for change, decided in p.proposals:
+            reason = change.reason if lang == "vi" else change.reason_en
+            changes.append([p.code, change.rule, reason, approval_label(decided, lang)])
     assumptions = book.create_sheet(words["assumptions"][:31])
     assumptions.append([words["assumption"], words["value"]])
     assumptions.append(["method", words["cost_method"]])
@@ -117,6 +125,7 @@ def _write_xlsx(report: Report, lang: Lang, path: Path) -> None:
             cell.fill = _HEADER_FILL
         extra.column_dimensions["A"].width = 28
         extra.column_dimensions["C" if extra is changes else "B"].width = 90
+    changes.column_dimensions["D"].width = 40
     for each in book.worksheets:  # text from procedure files is text, never a formula
         for line in each.iter_rows():
             for cell in line:
@@ -141,6 +150,7 @@ def _render(name: str, lang: Lang, **context: object) -> str:
         code=lambda p: shown_code(p.code, p.code_status, lang),
         md=markdown_text,
         flag=lambda v: _flag(v, lang),
+        approval=lambda a: approval_label(a, lang),
         columns=COLUMNS,
         totalled=TOTALLED,
         **context,

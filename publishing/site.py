@@ -10,7 +10,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from analysis.result import AnalysisResult
 from diagrams.figures import DiagramFiles, write_atomically
-from publishing.labels import LABELS, METRIC_KEYS, READINESS_KEYS, figure, shown_code
+from publishing.labels import (
+    LABELS,
+    METRIC_KEYS,
+    READINESS_KEYS,
+    approval_label,
+    figure,
+    shown_code,
+)
 from publishing.plan_docs import PLAN_DOCUMENTS, restructuring_path
 from publishing.report import Published, in_catalogue_order, totals
 
@@ -26,6 +33,7 @@ _environment = Environment(
 )
 _environment.globals["figure"] = figure
 _environment.globals["code"] = lambda entry: shown_code(entry.code, entry.code_status, "vi")
+_environment.globals["approval"] = lambda decided: approval_label(decided, "vi")
 
 
 @dataclass(frozen=True)

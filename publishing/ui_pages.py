@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.measures import Measures
-from publishing.labels import figure, markdown_text, shown_code
+from publishing.labels import approval_label, figure, markdown_text, shown_code
 from publishing.site import METRIC_LABELS, SiteEntry
 
 __all__ = [
@@ -76,7 +76,10 @@ def procedure_markdown(entry: SiteEntry, before_svg: str, after_svg: str) -> str
         before, after = getattr(entry.before, key), getattr(entry.after, key)
         lines.append(f"| {label} | {figure(key, before)} | {figure(key, after)} |")
     lines += ["", f"## Thay đổi đề xuất ({len(entry.changes)})", ""]
-    lines += [f"1. **{c.rule}** {markdown_text(c.reason)}" for c in entry.changes]
+    lines += [
+        f"1. **{c.rule}** {markdown_text(c.reason)} _({markdown_text(approval_label(a, 'vi'))})_"
+        for c, a in entry.proposals
+    ]
     if entry.refused:
         lines += ["", "## Đề xuất bị từ chối", ""]
         lines += [

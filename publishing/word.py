@@ -6,6 +6,7 @@ with python-docx; saved under a temporary name and renamed."""
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,21 +14,32 @@ from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.image.image import Image
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from PIL import Image as PILImage
 
 from diagrams.figures import write_atomically
 
-__all__ = ["FONT", "caption", "figure", "heading", "new_document", "save", "table", "title"]
+__all__ = [
+    "FONT",
+    "TEXT_WIDTH_CM",
+    "caption",
+    "figure",
+    "heading",
+    "new_document",
+    "save",
+    "table",
+    "title",
+]
 
 FONT = "Times New Roman"
 TEXT_WIDTH_CM = 16.0
 """A4 less the 3 cm and 2 cm side margins."""
-_MAX_FIGURE_HEIGHT_CM = 15.0
+_PAGE_HEIGHT_CM = 22.0
+"""The height of an image part: A4 less the margins, a heading and a caption."""
 
 
 def _use_font(element: object, size: float | None = None) -> None:
@@ -118,15 +130,36 @@ def table(
 
 
 def figure(document: WordDocument, path: Path, text: str) -> None:
-    """An image as wide as the text allows, no taller than most of a page; a caption."""
-    image = Image.from_file(str(path))
-    width = TEXT_WIDTH_CM
-    height = width * image.px_height / max(image.px_width, 1)
-    if height > _MAX_FIGURE_HEIGHT_CM:
-        width *= _MAX_FIGURE_HEIGHT_CM / height
-    document.add_picture(str(path), width=Cm(width))
-    document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    caption(document, text)
+    """An image at the text's width, so that its words stay legible; one taller than a
+    page is cut, where it has the fewest strokes, into parts of a page each."""
+    parts = _page_parts(path)
+    for number, part in enumerate(parts, 1):
+        document.add_picture(io.BytesIO(part), width=Cm(TEXT_WIDTH_CM))
+        document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        caption(document, text if len(parts) == 1 else f"{text} ({number}/{len(parts)})")
+
+
+def _page_parts(path: Path) -> list[bytes]:
+    with PILImage.open(path) as opened:
+        image = opened.convert("RGB")
+    width, height = image.size
+    page = int(width * _PAGE_HEIGHT_CM / TEXT_WIDTH_CM)
+    grey = image.convert("L")
+
+    def strokes(y: int) -> int:
+        return sum(grey.crop((0, y, width, y + 1)).histogram()[:128])
+
+    cuts = [0]
+    while height - cuts[-1] > page:
+        end = cuts[-1] + page
+        cuts.append(min(range(end - page // 5, end), key=strokes))
+    cuts.append(height)
+    parts = []
+    for top, bottom in itertools.pairwise(cuts):
+        buffer = io.BytesIO()
+        image.crop((0, top, width, bottom)).save(buffer, format="PNG")
+        parts.append(buffer.getvalue())
+    return parts
 
 
 def caption(document: WordDocument, text: str) -> Paragraph:

@@ -23,6 +23,8 @@ from analysis.result import (
     AnalysisResult,
     DroppedDocument,
     ProposedVersion,
+    approval_from_json,
+    approval_to_json,
     change_from_json,
     change_to_json,
     refusal_from_json,
@@ -236,7 +238,9 @@ class AnalysisRow:
             rules_signature=result.rules_signature,
             metrics_before=result.before.model_dump(),
             metrics_after=result.after.model_dump(),
-            changes=[change_to_json(c) for c in result.changes],
+            changes=[
+                {**change_to_json(c), "approval": approval_to_json(a)} for c, a in result.proposals
+            ],
             refused=[refusal_to_json(r) for r in result.refused],
             dropped_documents=[vars(d).copy() for d in result.dropped_documents],
         )
@@ -254,6 +258,7 @@ class AnalysisRow:
             before=Measures.model_validate(self.metrics_before),
             after=Measures.model_validate(self.metrics_after),
             changes=tuple(change_from_json(c) for c in self.changes),
+            approvals=tuple(approval_from_json(c.get("approval")) for c in self.changes),
             refused=tuple(refusal_from_json(r) for r in self.refused),
             dropped_documents=tuple(DroppedDocument(**d) for d in self.dropped_documents),
         )
