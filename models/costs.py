@@ -12,7 +12,7 @@ office, supplementing; each weighted by how often it runs (loops, branches).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from models.graph import (
     ProcedureGraph,
@@ -54,6 +54,10 @@ class CostSettings(BaseModel):
     version: str = Field(min_length=1)
     currency: str = "VND"
     hourly_income_vnd: int = Field(ge=0)
+    hourly_income_figures: dict[str, int] = Field(default_factory=dict)
+    """Average hourly incomes by source, when sources disagree: the official method takes
+    the lower average (Circular 02/2017/TT-VPCP, Art. 27), so `hourly_income_vnd` must
+    then be the lowest of them."""
     learning_hours: float = Field(ge=0)
     document_hours: float = Field(ge=0)
     document_hours_by_id: dict[str, float] = Field(default_factory=dict)
@@ -68,6 +72,18 @@ class CostSettings(BaseModel):
     """The share of dossiers expected online once the proposal is in force (after)."""
     online_shares: dict[str, OnlineShare] = Field(default_factory=dict)
     """Overrides by procedure code."""
+
+    @model_validator(mode="after")
+    def _lower_average(self) -> CostSettings:
+        if self.hourly_income_figures:
+            source, lowest = min(self.hourly_income_figures.items(), key=lambda item: item[1])
+            if self.hourly_income_vnd != lowest:
+                raise ValueError(
+                    f"hourly_income_vnd is {self.hourly_income_vnd:,}, but where sources "
+                    f"disagree the official method takes the lower average: {lowest:,} "
+                    f"({source}); set hourly_income_vnd to it"
+                )
+        return self
 
     def online_share(self, code: str) -> OnlineShare:
         """Today's and the target online share of procedure `code`."""

@@ -12,6 +12,7 @@ from analysis.result import analyze
 from inputs.files import load_procedure
 from inputs.registry import load_inputs, load_plan_settings
 from inputs.settings import get_settings
+from models.costs import CostSettings
 from models.errors import InvalidSettings
 from models.graph import to_graph
 from models.official_cost import CostMethod, benefit, proposed_days
@@ -66,3 +67,13 @@ def test_a_bad_plan_settings_file_names_the_field(tmp_path: Path) -> None:
     path.write_text(text.replace("method: circular_02", "method: guesswork"), "utf-8")
     with pytest.raises(InvalidSettings, match="method"):
         load_plan_settings(path)
+
+
+def test_where_income_figures_disagree_the_lower_average_is_required() -> None:
+    costs = load_inputs(get_settings()).costs
+    document = costs.model_dump()
+    figures = {"GSO 2025": 47_000, "provincial statistics 2024": 40_000}
+    with pytest.raises(ValueError, match=r"lower average: 40,000 \(provincial statistics 2024\)"):
+        CostSettings.model_validate({**document, "hourly_income_figures": figures})
+    agreed = {**document, "hourly_income_figures": figures, "hourly_income_vnd": 40_000}
+    assert CostSettings.model_validate(agreed).hourly_income_vnd == 40_000
