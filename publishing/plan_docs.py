@@ -33,6 +33,8 @@ from publishing.labels import (
     working_time,
 )
 from publishing.word import caption, figure, heading, new_document, save, table, title
+from rules import Change
+from rules.edits import SwitchChannel
 
 __all__ = [
     "PLAN_DOCUMENTS",
@@ -60,6 +62,23 @@ RULE_PHRASES = {
     "ST05": "Thực hiện song song các bước độc lập",
 }
 """What each rule's changes come to, in a plan's list table."""
+CHANNEL_PHRASES = {
+    ("CH01", "post"): "Tiếp nhận hồ sơ qua dịch vụ bưu chính công ích",
+    ("CH03", "online"): "Trả kết quả điện tử",
+    ("CH03", "post"): "Trả kết quả qua dịch vụ bưu chính công ích",
+}
+"""The channel a change moves a step to, where the rule's phrase would not say it: a
+passport is posted, never "returned electronically"."""
+
+
+def _phrase(change: Change) -> str:
+    for edit in change.edits:
+        if isinstance(edit, SwitchChannel):
+            found = CHANNEL_PHRASES.get((change.rule, edit.new.value))
+            if found:
+                return found
+    return RULE_PHRASES.get(change.rule, change.rule)
+
 
 PROCESS_HEADER = (
     "Thứ tự công việc",
@@ -125,13 +144,15 @@ def _percent(value: float) -> str:
 def _level_lines(plan: ProcedurePlan, level: ApprovalLevel) -> list[str]:
     """What the plan proposes at `level`, one line per kind of change."""
     lines: list[str] = []
-    rules = [p.change.rule for p in plan.changes if p.approval.level is level]
-    for rule in dict.fromkeys(rules):
-        if rule == "DO01":
-            names = [d.name for d in plan.result.dropped_documents if d.rule == rule]
-            lines.append(f"Không yêu cầu nộp: {', '.join(names)} (khai thác từ cơ sở dữ liệu)")
+    changes = [p.change for p in plan.changes if p.approval.level is level]
+    for change in changes:
+        if change.rule == "DO01":
+            names = [d.name for d in plan.result.dropped_documents if d.rule == change.rule]
+            line = f"Không yêu cầu nộp: {', '.join(names)} (khai thác từ cơ sở dữ liệu)"
         else:
-            lines.append(RULE_PHRASES.get(rule, rule))
+            line = _phrase(change)
+        if line not in lines:
+            lines.append(line)
     benefit = plan.benefit
     if level is ApprovalLevel.province and benefit.days_saved > 0:
         lines.append(

@@ -218,3 +218,13 @@ def test_libreoffice_converts_every_document_to_pdf_with_its_text_and_diagram(
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert len(images.strip().splitlines()) >= 3  # a header, a rule, the diagram
+
+
+def test_a_passport_is_posted_never_returned_electronically(
+    written: tuple[Path, list[PlanEntry], PlanFiles],
+) -> None:
+    out, _, files = written
+    province = _cells(Document(str(out / files.simplification)).tables[1])
+    (passport,) = [row for row in province if row[1] == "1.001456"]
+    assert "Trả kết quả qua dịch vụ bưu chính công ích" in passport[4]
+    assert "Trả kết quả điện tử" not in passport[4]
