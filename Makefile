@@ -48,6 +48,7 @@ bench: setup
 	$(RUN) python bench/bench_rules.py
 	$(RUN) python bench/bench_diagrams.py
 	$(RUN) python bench/bench_nightly.py
+	$(RUN) python bench/bench_plans.py
 
 setup: .venv/.synced
 	@mkdir -p "$(PREFECT_HOME)"

@@ -112,10 +112,9 @@ def table(
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     trpr.append(repeat)
-    for r, values in enumerate([header, *rows]):
+    for r, (line, values) in enumerate(zip(grid.rows, [header, *rows], strict=True)):
         bold = r == 0 or (bold_last and r == len(rows))
-        for c, value in enumerate(values):
-            cell = grid.cell(r, c)
+        for c, (cell, value) in enumerate(zip(line.cells, values, strict=True)):
             cell.width = Cm(widths_cm[c])
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_after = Pt(2)
@@ -157,7 +156,7 @@ def _page_parts(path: Path) -> list[bytes]:
     parts = []
     for top, bottom in itertools.pairwise(cuts):
         buffer = io.BytesIO()
-        image.crop((0, top, width, bottom)).save(buffer, format="PNG")
+        image.crop((0, top, width, bottom)).save(buffer, format="PNG", compress_level=1)
         parts.append(buffer.getvalue())
     return parts
 
