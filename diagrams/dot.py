@@ -15,7 +15,7 @@ from diagrams.layout import CELL, lane_of, layout
 from models.graph import ProcedureGraph, StepData, actors_of, documents_of, step_of, steps_of
 from models.procedure import ActorKind, Channel, StepKind
 
-__all__ = ["FONT", "DiagramMarks", "procedure_dot"]
+__all__ = ["CHANNEL_VI", "FONT", "KIND_VI", "DiagramMarks", "procedure_dot"]
 
 FONT = "DejaVu Sans"
 """Covers Vietnamese (Latin Extended Additional); Debian's fonts-dejavu-core."""
@@ -38,13 +38,13 @@ _LANE_VI = {
     ActorKind.external_agency: "Cơ quan phối hợp",
     ActorKind.system: "Hệ thống thông tin",
 }
-_KIND_VI = {
+KIND_VI = {
     "submit": "nộp", "receive": "tiếp nhận", "check": "kiểm tra", "transfer": "chuyển",
     "appraise": "thẩm định", "verify": "xác minh", "approve": "phê duyệt", "sign": "ký",
     "issue": "ban hành", "pay": "nộp phí", "return": "trả kết quả", "notify": "thông báo",
     "wait": "chờ",
 }  # fmt: skip
-_CHANNEL_VI = {"in_person": "trực tiếp", "online": "trực tuyến", "post": "bưu chính"}
+CHANNEL_VI = {"in_person": "trực tiếp", "online": "trực tuyến", "post": "bưu chính"}
 _REMOVED = "#c0392b"
 _CHANGED = "#1e8449"
 
@@ -171,8 +171,8 @@ def _step_node(
     name_label = _large(name)
     if removed_by:
         name_label = _Label(f"<S>{name_label.text}</S>", name_label.large)
-    details = [_KIND_VI.get(kind, kind), _hours(float(attrs["hours"]))]
-    channel = _CHANNEL_VI.get(str(attrs["channel"]))
+    details = [KIND_VI.get(kind, kind), _hours(float(attrs["hours"]))]
+    channel = CHANNEL_VI.get(str(attrs["channel"]))
     if channel:
         details.append(channel)
     marker = " §" if attrs["mandatory"] else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from store.tables import Analysis, ProcedureRecord, ProcedureVersion, VersionKin
 __all__ = [
     "AnalysisRow",
     "Outdated",
+    "VersionInfo",
     "current_results",
     "essential_graphs",
     "get_or_create_procedure",
@@ -52,7 +54,9 @@ __all__ = [
     "procedures",
     "store_analyses",
     "store_version",
+    "version_graph",
     "version_graphs",
+    "version_history",
     "versions_of",
 ]
 
@@ -186,6 +190,43 @@ def versions_of(session: Session, codes: Sequence[str]) -> dict[str, int]:
         .group_by(col(ProcedureRecord.code))
     ).all()
     return {code: version for code, version in rows if version is not None}
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """A stored version as its history lists it (no graph)."""
+
+    id: int
+    kind: VersionKind
+    parent_id: int | None
+    created_at: datetime
+    source: str
+
+
+def version_history(session: Session, code: str) -> list[VersionInfo]:
+    """Every version of procedure `code`, oldest first; empty when it is not stored."""
+    rows = session.exec(
+        select(ProcedureVersion)
+        .options(defer(ProcedureVersion.graph))  # type: ignore[arg-type]
+        .join(ProcedureRecord, col(ProcedureRecord.id) == col(ProcedureVersion.procedure_id))
+        .where(ProcedureRecord.code == code)
+        .order_by(col(ProcedureVersion.id))
+    ).all()
+    return [
+        VersionInfo(v.id, v.kind, v.parent_id, v.created_at, v.source)
+        for v in rows
+        if v.id is not None
+    ]
+
+
+def version_graph(session: Session, code: str, version_id: int) -> dict[str, Any] | None:
+    """The graph (format v1) of version `version_id` if it is a version of `code`."""
+    row = session.exec(
+        select(ProcedureVersion.graph)
+        .join(ProcedureRecord, col(ProcedureRecord.id) == col(ProcedureVersion.procedure_id))
+        .where(ProcedureRecord.code == code, ProcedureVersion.id == version_id)
+    ).first()
+    return dict(row) if row is not None else None
 
 
 def latest_graph(session: Session, code: str) -> dict[str, Any] | None:

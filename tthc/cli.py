@@ -16,6 +16,7 @@ import yaml
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from analysis.diff import diff_versions
 from analysis.result import Inputs, ProcedureAnalysis, analyze
 from analysis.whatif import what_if
 from diagrams.figures import write_diagrams
@@ -23,9 +24,10 @@ from diagrams.render import require_dot
 from inputs.files import find_procedure_files, load_procedures
 from inputs.registry import load_data_sources, load_inputs, load_plan_settings
 from inputs.settings import PROJECT_ROOT, get_settings
-from models.errors import InvalidInput, OutputNotWritten, TthcError
+from models.errors import InvalidInput, OutputNotWritten, TthcError, UnknownProcedure
 from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
+from publishing.diff_text import diff_lines
 from publishing.labels import READINESS_KEYS, Lang
 from publishing.plan_docs import plan_entries, publish_plans
 from publishing.report import assemble_report, procedure_report
@@ -34,7 +36,13 @@ from publishing.rules_doc import catalogue_markdown
 from rules import RULES_VERSION, get_rules
 from store.engine import make_engine
 from store.migrate import head_revision
-from store.queries import import_procedures, latest_graph, procedures
+from store.queries import (
+    import_procedures,
+    latest_graph,
+    procedures,
+    version_graph,
+    version_history,
+)
 from tthc.serve import Stack, start
 from tthc.serve import stop as stop_stack
 
@@ -134,6 +142,40 @@ def list_() -> None:
         for record, version in procedures(session):
             number = version or "-"
             typer.echo(f"{record.code}\t{record.level}\tversion {number}\t{record.name}")
+
+
+@app.command()
+def history(code: Annotated[str, typer.Argument(help="The procedure's code.")]) -> None:
+    """List the stored versions of a procedure: as-is, proposed, approved."""
+    with Session(_engine()) as session:
+        versions = version_history(session, code)
+    if not versions:
+        raise _fail(UnknownProcedure(f"{code} is not stored: import its file first"))
+    for v in versions:
+        parent = f" from {v.parent_id}" if v.parent_id else ""
+        when = v.created_at.strftime("%Y-%m-%d %H:%M")
+        typer.echo(f"{v.id}\t{v.kind.value}{parent}\t{when}\t{v.source}")
+
+
+@app.command()
+def diff(
+    code: Annotated[str, typer.Argument(help="The procedure's code.")],
+    a: Annotated[int, typer.Argument(help="A version id (tthc history CODE lists them).")],
+    b: Annotated[int, typer.Argument(help="Another version id.")],
+    lang: Annotated[str, typer.Option(help="vi (Vietnamese) or en (English).")] = "vi",
+) -> None:
+    """Show what changed from version A to version B: steps, documents, measures."""
+    if lang not in ("vi", "en"):
+        raise typer.BadParameter("use vi or en", param_hint="--lang")
+    with Session(_engine()) as session:
+        graphs = [version_graph(session, code, v) for v in (a, b)]
+    for version, graph in zip((a, b), graphs, strict=True):
+        if graph is None:
+            message = f"{code} has no version {version}: `tthc history {code}` lists them"
+            raise _fail(UnknownProcedure(message))
+    before, after = (graph_from_json(g) for g in graphs if g is not None)
+    for line in diff_lines(diff_versions(before, after), cast(Lang, lang)):
+        typer.echo(line)
 
 
 def _rule_params(items: list[str] | None) -> dict[str, dict[str, Any]]:

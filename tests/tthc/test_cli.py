@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
@@ -166,3 +167,27 @@ def test_list_reads_only_what_it_prints(tmp_path: Path) -> None:
     assert listed.output.startswith("1.001193\t") and "\tversion 1\t" in listed.output
     assert any("procedure_version" in statement for statement in statements)
     assert not any("procedure_version.graph" in statement for statement in statements)
+
+
+def test_history_and_a_semantic_diff_of_two_imports(tmp_path: Path) -> None:
+    document = yaml.safe_load(BIRTH.read_text("utf-8"))
+    first = write_yaml(tmp_path / "birth.yaml", document)
+    assert runner.invoke(app, ["import", str(first)]).exit_code == 0
+    document["steps"] = document["steps"][::-1]  # reordered: stored anew, the same content
+    reordered = write_yaml(tmp_path / "birth.yaml", document)
+    assert runner.invoke(app, ["import", str(reordered)]).exit_code == 0
+    next(s for s in document["steps"] if s["id"] == "sign")["hours"] = 4
+    changed = write_yaml(tmp_path / "birth.yaml", document)
+    assert runner.invoke(app, ["import", str(changed)]).exit_code == 0
+    history = runner.invoke(app, ["history", "1.001193"])
+    assert history.exit_code == 0, history.output
+    ids = [line.split("\t")[0] for line in history.output.splitlines()]
+    assert len(ids) == 3 and all("\tas_is" in line for line in history.output.splitlines())
+    same = runner.invoke(app, ["diff", "1.001193", ids[0], ids[1]])
+    assert same.output == "Không có khác biệt về nội dung.\n"
+    shown = runner.invoke(app, ["diff", "1.001193", ids[1], ids[2]])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.splitlines()[0] == "~ Bước sign, thời gian (giờ): «2» → «4»"
+    assert "Thời gian (ngày làm việc): 1,22 → 1,47" in shown.output
+    missing = runner.invoke(app, ["diff", "1.001193", ids[0], "999"])
+    assert missing.exit_code == 1 and "has no version 999" in missing.output
