@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping
 from typing import Any, Literal
 
 from models.errors import UnknownRule
-from rules.base import Change, Effect, Proposal, Rule, RuleContext
+from rules.base import Change, ChangeKey, Effect, Proposal, Rule, RuleContext
 from rules.CH01 import OnlineSubmission
 from rules.CH02 import OnlinePayment
 from rules.CH03 import ElectronicResult
@@ -26,6 +26,7 @@ __all__ = [
     "CATALOGUE",
     "RULES_VERSION",
     "Change",
+    "ChangeKey",
     "Effect",
     "Proposal",
     "Rule",

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Change",
+    "ChangeKey",
     "Effect",
     "NoParams",
     "Proposal",
@@ -28,6 +29,10 @@ __all__ = [
 ]
 
 
+ChangeKey = tuple[str, tuple[str, ...], tuple[str, ...]]
+"""What identifies a change across passes and runs: its rule, steps and documents."""
+
+
 @dataclass(frozen=True)
 class RuleContext:
     """What rules may know beyond the graph: which data sources are connected."""
@@ -36,9 +41,18 @@ class RuleContext:
     source_names: dict[str, str] = field(default_factory=dict)
     hit_rates: dict[str, float] = field(default_factory=dict)
     """The share of look-ups each source answers (1 when not given)."""
+    only: frozenset[ChangeKey] | None = None
+    """When set, the engine makes only the changes with these keys (a reviewer's accepted
+    changes); any other proposal is left out."""
+    rejected: frozenset[ChangeKey] = frozenset()
+    """Changes a reviewer rejected: the engine does not propose them again."""
 
     def source_name(self, source: str) -> str:
         return self.source_names.get(source, source)
+
+    def allows(self, key: ChangeKey) -> bool:
+        """Whether the engine may make the change with `key`."""
+        return key not in self.rejected and (self.only is None or key in self.only)
 
 
 @dataclass(frozen=True)
@@ -90,7 +104,7 @@ class Change:
     """What the change does to the graph, as data: the engine applies these."""
 
     @property
-    def key(self) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    def key(self) -> ChangeKey:
         """What identifies a proposal across passes: its rule, steps and documents."""
         return (self.rule, self.steps, self.documents)
 
@@ -102,7 +116,7 @@ class Proposal:
     change: Change
 
     @property
-    def key(self) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    def key(self) -> ChangeKey:
         return self.change.key
 
 

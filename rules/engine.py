@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from models.graph import ProcedureGraph, copy_graph
@@ -77,10 +77,15 @@ def reengineer(G: ProcedureGraph, rules: Sequence[Rule], context: RuleContext) -
     return Outcome(after=current.graph, changes=tuple(changes), refused=tuple(refused.values()))
 
 
+def _proposals(rule: Rule, G: ProcedureGraph, context: RuleContext) -> Iterator[Proposal]:
+    """`rule`'s proposals that the context allows (none a reviewer rejected)."""
+    return (p for p in rule.propose(G, context) if context.allows(p.key))
+
+
 def _next(
     rule: Rule, G: ProcedureGraph, context: RuleContext, skip: Container[object]
 ) -> Proposal | None:
-    return next((p for p in rule.propose(G, context) if p.key not in skip), None)
+    return next((p for p in _proposals(rule, G, context) if p.key not in skip), None)
 
 
 def _applied(proposal: Proposal, work: ProcedureGraph) -> Change:
@@ -112,7 +117,7 @@ def _together(
     for rule in rules:
         while len(batch) < MAX_CHANGES:
             graph = current.graph if work is None else work
-            proposals = [p for p in rule.propose(graph, context) if p.key not in made]
+            proposals = [p for p in _proposals(rule, graph, context) if p.key not in made]
             if not proposals:
                 quiet_since[rule] = len(batch)
                 break
