@@ -73,6 +73,13 @@ class Inputs:
         return rule_context(self.sources)
 
     @cached_property
+    def sources_key(self) -> str:
+        """A hash of the data-source registry alone: a rejected change holds until it
+        changes."""
+        document = [self.sources[s].model_dump(mode="json") for s in sorted(self.sources)]
+        return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+
+    @cached_property
     def key(self) -> str:
         """A hash of the registry and the cost settings: a stored analysis made
         under another key is out of date."""

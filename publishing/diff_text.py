@@ -3,11 +3,15 @@ line per difference."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
 from analysis.diff import VersionDiff
 from diagrams.dot import CHANNEL_VI, KIND_VI
 from publishing.labels import Lang, figure
 
-__all__ = ["diff_lines"]
+__all__ = ["diff_lines", "review_lines"]
 
 _WORDS: dict[Lang, dict[str, str]] = {
     "vi": {
@@ -84,4 +88,27 @@ def diff_lines(diff: VersionDiff, lang: Lang = "vi") -> list[str]:
         f"  {w[key]}: {figure(key, before, lang)} → {figure(key, after, lang)}"
         for key, before, after in diff.measures
     ]
+    return lines
+
+
+def review_lines(
+    reviewer: str,
+    decided_at: datetime,
+    comment: str,
+    proposal: int,
+    decisions: Sequence[Mapping[str, Any]],
+) -> list[str]:
+    """Who decided a proposal, when, and the verdict on each change (Vietnamese)."""
+    accepted = sum(d["verdict"] == "accept" for d in decisions)
+    lines = [
+        f"Rà soát đề xuất {proposal}: {reviewer}, {decided_at:%Y-%m-%d %H:%M}; đồng ý "
+        f"{accepted}, không đồng ý {len(decisions) - accepted} thay đổi"
+        + (f"; ý kiến: {comment}" if comment else "")
+    ]
+    for d in decisions:
+        steps = ", ".join(d["steps"])
+        if d["verdict"] == "reject":
+            lines.append(f"  ✗ {d['rule']} ({steps}): {d.get('reason') or 'không ghi lý do'}")
+        elif not d.get("applied", True):
+            lines.append(f"  ! {d['rule']} ({steps}): đồng ý nhưng không còn áp dụng được")
     return lines

@@ -16,7 +16,7 @@ from sqlmodel import Field, SQLModel
 
 from models.errors import ImmutableVersion
 
-__all__ = ["Analysis", "ProcedureRecord", "ProcedureVersion", "VersionKind"]
+__all__ = ["Analysis", "ProcedureRecord", "ProcedureVersion", "ReviewRecord", "VersionKind"]
 
 
 def _now() -> datetime:
@@ -87,6 +87,28 @@ class Analysis(SQLModel, table=True):
     )
     """The documents no longer asked for (`analysis.result.DroppedDocument`); None for
     analyses stored before migration 0002."""
+
+
+class ReviewRecord(SQLModel, table=True):
+    """A reviewer's decision on a proposal: who, when, the comment, the verdict on each
+    change, and the approved version it made. One per proposal; never changed."""
+
+    __tablename__ = "review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True)
+    as_is_version_id: int = Field(foreign_key="procedure_version.id")
+    proposed_version_id: int = Field(foreign_key="procedure_version.id", unique=True)
+    approved_version_id: int = Field(foreign_key="procedure_version.id")
+    reviewer: str = Field(max_length=200)
+    comment: str
+    decided_at: datetime
+    decisions: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))
+    """Each change's key, verdict, reason and whether the engine could apply it."""
+    rules_version: str = Field(max_length=200)
+    """The rules signature the proposal was made under."""
+    sources_hash: str = Field(max_length=64)
+    """Hash of the data-source registry: a rejection holds until it changes."""
 
 
 @event.listens_for(ProcedureVersion, "before_update")

@@ -27,7 +27,7 @@ from inputs.settings import PROJECT_ROOT, get_settings
 from models.errors import InvalidInput, OutputNotWritten, TthcError, UnknownProcedure
 from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
-from publishing.diff_text import diff_lines
+from publishing.diff_text import diff_lines, review_lines
 from publishing.labels import READINESS_KEYS, Lang
 from publishing.plan_docs import plan_entries, publish_plans
 from publishing.report import assemble_report, procedure_report
@@ -43,6 +43,7 @@ from store.queries import (
     version_graph,
     version_history,
 )
+from store.reviews import reviews_of
 from tthc.serve import Stack, start
 from tthc.serve import stop as stop_stack
 
@@ -149,12 +150,23 @@ def history(code: Annotated[str, typer.Argument(help="The procedure's code.")]) 
     """List the stored versions of a procedure: as-is, proposed, approved."""
     with Session(_engine()) as session:
         versions = version_history(session, code)
+        reviews = {r.approved_version_id: r for r in reviews_of(session, code)}
     if not versions:
         raise _fail(UnknownProcedure(f"{code} is not stored: import its file first"))
     for v in versions:
         parent = f" from {v.parent_id}" if v.parent_id else ""
         when = v.created_at.strftime("%Y-%m-%d %H:%M")
         typer.echo(f"{v.id}\t{v.kind.value}{parent}\t{when}\t{v.source}")
+        review = reviews.get(v.id)
+        if review is not None:
+            for line in review_lines(
+                review.reviewer,
+                review.decided_at,
+                review.comment,
+                review.proposed_version_id,
+                review.decisions,
+            ):
+                typer.echo(f"\t{line}")  # fmt: skip
 
 
 @app.command()

@@ -1,0 +1,87 @@
+"""A reviewer's decision, as a plain function: the approved procedure made from the
+as-is version with exactly the accepted changes, stored with the decision (once per
+proposal), its diagrams drawn beside the proposal's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session
+
+from analysis.result import Inputs, signature
+from analysis.review import ReviewDecision, Verdict, apply_review, decision_to_json
+from diagrams.figures import DiagramFiles, write_diagrams
+from models.errors import UnknownProcedure
+from models.graph import graph_from_json
+from rules import ChangeKey, Rule
+from store.queries import version_graphs
+from store.reviews import proposal_of, store_review
+
+__all__ = ["APPROVED_DIR", "Outcome", "decide"]
+
+APPROVED_DIR = "approved"
+"""Under the output folder: the approved versions' diagrams."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a decision made."""
+
+    approved_version_id: int
+    created: bool
+    """False: the proposal was decided before, and this decision changed nothing."""
+    accepted: int
+    rejected: int
+    not_applied: tuple[ChangeKey, ...]
+    diagrams: DiagramFiles | None
+
+
+def decide(
+    session: Session,
+    as_is_version_id: int,
+    review: ReviewDecision,
+    rules: list[Rule],
+    inputs: Inputs,
+    out_dir: Path | None = None,
+) -> Outcome:
+    """Apply and store `review` of the proposal made of `as_is_version_id` under `rules`
+    and `inputs`; commit. With `out_dir`, draw the approved version's diagrams under
+    `out_dir/approved/`."""
+    proposed = proposal_of(session, as_is_version_id, signature(rules), inputs.key)
+    graphs = version_graphs(session, [as_is_version_id])
+    if proposed is None or as_is_version_id not in graphs:
+        raise UnknownProcedure(
+            f"version {as_is_version_id} has no stored proposal under these rules and inputs: "
+            "run reengineer-procedure on it first"
+        )
+    approved = apply_review(
+        graph_from_json(graphs[as_is_version_id]), rules, inputs.context, review
+    )
+    missed = set(approved.not_applied)
+    decisions = [
+        decision_to_json(d, applied=d.verdict is Verdict.accept and d.key not in missed)
+        for d in review.decisions
+    ]
+    decided = store_review(
+        session,
+        as_is_version_id=as_is_version_id,
+        proposed_version_id=proposed,
+        approved=approved.analysis.proposal(),
+        review=review,
+        decisions=decisions,
+        rules_signature=signature(rules),
+        sources_hash=inputs.sources_key,
+    )
+    session.commit()
+    drawn = None
+    if decided.created and out_dir is not None:
+        drawn = write_diagrams(out_dir / APPROVED_DIR, approved.analysis)
+    return Outcome(
+        approved_version_id=decided.review.approved_version_id,
+        created=decided.created,
+        accepted=len(review.keys(Verdict.accept)),
+        rejected=len(review.keys(Verdict.reject)),
+        not_applied=approved.not_applied,
+        diagrams=drawn,
+    )

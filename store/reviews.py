@@ -1,0 +1,104 @@
+"""The store's queries for reviews: the proposal a reviewer decides, the decision with
+the approved version it made (once per proposal), and a procedure's decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from analysis.result import ProposedVersion
+from analysis.review import ReviewDecision
+from store.locks import take_turn
+from store.queries import store_version
+from store.tables import Analysis, ProcedureRecord, ReviewRecord, VersionKind
+
+__all__ = ["Decided", "proposal_of", "reviews_of", "store_review"]
+
+
+def proposal_of(
+    session: Session, as_is_version_id: int, rules_signature: str, inputs_key: str
+) -> int | None:
+    """The proposed version the engine made of an as-is version under these rules and
+    inputs, if stored."""
+    return session.exec(
+        select(Analysis.after_version_id).where(
+            Analysis.before_version_id == as_is_version_id,
+            Analysis.rules_version == rules_signature,
+            Analysis.context_hash == inputs_key,
+        )
+    ).first()
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A stored decision, and whether this call stored it (False: it was decided before,
+    and nothing changed)."""
+
+    review: ReviewRecord
+    created: bool
+
+
+def store_review(
+    session: Session,
+    *,
+    as_is_version_id: int,
+    proposed_version_id: int,
+    approved: ProposedVersion,
+    review: ReviewDecision,
+    decisions: Sequence[dict[str, Any]],
+    rules_signature: str,
+    sources_hash: str,
+) -> Decided:
+    """Store the approved version and the decision on a proposal, unless the proposal
+    was decided before (then nothing is stored). The caller commits."""
+    take_turn(session)
+    earlier = session.exec(
+        select(ReviewRecord).where(ReviewRecord.proposed_version_id == proposed_version_id)
+    ).first()
+    if earlier is not None:
+        return Decided(earlier, False)
+    procedure_id = session.exec(
+        select(Analysis.procedure_id).where(Analysis.after_version_id == proposed_version_id)
+    ).first()
+    if procedure_id is None:
+        raise ValueError(f"version {proposed_version_id} is not a stored proposal")
+    version, _ = store_version(
+        session,
+        procedure_id=procedure_id,
+        kind=VersionKind.approved,
+        graph=approved.graph,
+        content_hash=approved.content_hash,
+        parent_id=as_is_version_id,
+        source=f"review by {review.reviewer}",
+    )
+    assert version.id is not None
+    record = ReviewRecord(
+        procedure_id=procedure_id,
+        as_is_version_id=as_is_version_id,
+        proposed_version_id=proposed_version_id,
+        approved_version_id=version.id,
+        reviewer=review.reviewer,
+        comment=review.comment,
+        decided_at=review.decided_at,
+        decisions=list(decisions),
+        rules_version=rules_signature,
+        sources_hash=sources_hash,
+    )
+    session.add(record)
+    session.flush()
+    return Decided(record, True)
+
+
+def reviews_of(session: Session, code: str) -> list[ReviewRecord]:
+    """The decisions on procedure `code`'s proposals, oldest first."""
+    return list(
+        session.exec(
+            select(ReviewRecord)
+            .join(ProcedureRecord, col(ProcedureRecord.id) == col(ReviewRecord.procedure_id))
+            .where(ProcedureRecord.code == code)
+            .order_by(col(ReviewRecord.id))
+        ).all()
+    )

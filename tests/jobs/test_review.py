@@ -1,0 +1,84 @@
+"""A decision stored: the approved version with its audit fields, once per proposal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlmodel import Session, func, select
+
+from analysis.result import Inputs
+from analysis.review import Decision, ReviewDecision, Verdict
+from inputs.files import load_procedure
+from inputs.registry import load_cost_settings, load_data_sources
+from jobs.batches import analyse_versions, store_batch
+from jobs.review import decide
+from rules import get_rules
+from store.engine import make_engine
+from store.queries import current_results, import_procedures, version_graph
+from store.reviews import reviews_of
+from store.tables import ProcedureVersion, VersionKind
+from tests.conftest import CATALOG
+
+INPUTS = Inputs(
+    load_data_sources(CATALOG / "data_sources.yaml"),
+    load_cost_settings(CATALOG / "cost_settings.yaml"),
+)
+BIRTH = CATALOG / "essential" / "09-dang-ky-khai-sinh.yaml"
+
+
+def _proposed(session: Session) -> tuple[int, list[Decision]]:
+    """Import and analyse the birth registration; return its as-is version and a review
+    that rejects the removal of the transfers and accepts the rest."""
+    ((version, _),) = import_procedures(session, [("b.yaml", load_procedure(BIRTH))])
+    session.commit()
+    assert version.id is not None
+    version_id = version.id
+    analysed = list(analyse_versions(session, [version_id], get_rules(), INPUTS))
+    store_batch(session, analysed, INPUTS)
+    session.commit()
+    (result,) = current_results(session, analysed[0].row.rules_signature, INPUTS.key)
+    decisions = [
+        Decision(c.key, Verdict.reject if c.rule == "ST01" else Verdict.accept, "cần bước này")
+        for c in result.changes
+    ]
+    return version_id, decisions
+
+
+def test_a_decision_stores_the_approved_version_with_its_audit(
+    database_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        version_id, decisions = _proposed(session)
+        review = ReviewDecision("Trần Thị B", "đồng ý phần còn lại", datetime.now(UTC),
+                                tuple(decisions))  # fmt: skip
+        outcome = decide(session, version_id, review, get_rules(), INPUTS, tmp_path)
+        assert outcome.created and outcome.rejected == 2 and outcome.not_applied == ()
+        assert outcome.diagrams is not None
+        assert (tmp_path / "approved" / outcome.diagrams.after_svg).is_file()
+        graph = version_graph(session, "1.001193", outcome.approved_version_id)
+        assert graph is not None
+        steps = {step["id"] for step in graph["steps"]}
+        assert {"transfer", "transfer_back"} <= steps  # rejected: kept
+        submit = next(step for step in graph["steps"] if step["id"] == "submit")
+        assert submit["channel"] == "online"  # accepted: made
+        (record,) = reviews_of(session, "1.001193")
+        assert (record.reviewer, record.comment) == ("Trần Thị B", "đồng ý phần còn lại")
+        assert record.as_is_version_id == version_id
+        assert [d["verdict"] for d in record.decisions].count("reject") == 2
+        assert all(d["applied"] for d in record.decisions if d["verdict"] == "accept")
+        assert record.sources_hash == INPUTS.sources_key
+
+        count = select(func.count()).select_from(ProcedureVersion)
+        before = session.exec(count).one()
+        again = ReviewDecision("Người khác", "", datetime.now(UTC), tuple(
+            Decision(d.key, Verdict.accept) for d in decisions))  # fmt: skip
+        second = decide(session, version_id, again, get_rules(), INPUTS, tmp_path)
+        assert not second.created and second.approved_version_id == outcome.approved_version_id
+        assert session.exec(count).one() == before
+        assert len(reviews_of(session, "1.001193")) == 1
+        kinds = session.exec(select(ProcedureVersion.kind)).all()
+        assert sorted(kinds) == sorted([VersionKind.as_is, VersionKind.proposed,
+                                        VersionKind.approved])  # fmt: skip
+    engine.dispose()
