@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
+from pydantic import Field
 from sqlmodel import Session
 
 from analysis.result import Inputs, signature
 from diagrams.render import require_dot
 from flows.artifacts import publish_link, publish_table
 from flows.parameters import DEFAULT_OUTPUT, OutputOptions, SourceId
+from flows.review import ask_reviewer, record_decision
 from flows.tasks import (
     analyse,
     import_batch,
@@ -60,6 +62,8 @@ def reengineer_procedure(
     rules: tuple[RuleCode, ...] = (),
     connect: tuple[SourceId, ...] = (),
     output: OutputOptions = DEFAULT_OUTPUT,
+    review: bool = False,
+    review_wait_hours: Annotated[float, Field(gt=0, le=720)] = 72,
 ) -> dict[str, Any]:
     """Re-engineer one procedure, or a few: store the analysis, render the diagrams and
     show each procedure's page in the Prefect UI (artifact `procedure-<code>`).
@@ -72,6 +76,11 @@ def reengineer_procedure(
             marks connected, to see what connecting them would change. Such a run does not
             refresh the review site.
         output: What to produce besides the stored analysis.
+        review: Pause after the analysis until a reviewer decides each proposed change
+            (resume the run in the UI: accept or reject each, with the reviewer's name);
+            the accepted changes then make the approved version.
+        review_wait_hours: How long to wait for the decision; then the run ends and the
+            proposal awaits review.
     """
     settings = get_settings()
     if output.diagrams:
@@ -84,7 +93,7 @@ def reengineer_procedure(
         versions |= _from_catalogue(url, missing, inputs)
     selected: list[str] | None = list(rules) if rules else None
     out_dir = str(settings.out_dir)
-    rendered = out_dir if output.diagrams else None
+    rendered = out_dir if output.diagrams or review else None
     analysed = analyse(url, [versions[c] for c in codes], selected, inputs, rendered)
     store(url, opaque(analysed), inputs)
     if output.diagrams and output.artifacts:
@@ -97,4 +106,13 @@ def reengineer_procedure(
         publish_link(site_url(settings, index), key="review-site")
     for row in procedure_rows(entries):
         print(f"{row['code']} {row['name']}: steps {row['steps']}, days {row['days']}")
-    return {"procedures": procedure_rows(entries)}
+    reviews: dict[str, Any] = {}
+    for item in analysed if review else []:
+        wait = round(review_wait_hours * 3600)
+        decided = ask_reviewer(item, out_dir, output.image_width_px, wait)
+        reviews[item.result.code] = (
+            "awaiting review"
+            if decided is None
+            else record_decision(url, item.version_id, decided, selected, inputs, out_dir)
+        )
+    return {"procedures": procedure_rows(entries), "reviews": reviews}

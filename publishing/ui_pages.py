@@ -17,6 +17,7 @@ from publishing.labels import approval_label, figure, markdown_text, shown_code
 from publishing.site import METRIC_LABELS, SiteEntry
 
 __all__ = [
+    "review_markdown",
     "Reanalysed",
     "inline_svg",
     "plans_markdown",
@@ -168,3 +169,16 @@ def plans_markdown(links: Mapping[str, str], restructuring: int) -> str:
     lines += [f"- [{markdown_text(label)}](<{address}>)" for label, address in links.items()]
     lines.append(f"- {restructuring} phương án tái cấu trúc quy trình, mỗi thủ tục một tệp Word")
     return "\n".join(lines) + "\n"
+
+
+def review_markdown(entry: SiteEntry, before_svg: str, after_svg: str) -> str:
+    """What the reviewer reads above the form: how to decide, then the procedure's page
+    (its changes numbered as the form's fields are)."""
+    intro = [
+        "**Rà soát đề xuất.** Với mỗi thay đổi đánh số dưới đây, chọn *Đồng ý* hoặc *Không "
+        "đồng ý* (ghi lý do) trong biểu mẫu; ghi họ tên người rà soát. Thủ tục được duyệt "
+        "chỉ gồm các thay đổi được đồng ý; thay đổi không đồng ý sẽ không được đề xuất lại "
+        "khi thủ tục, quy tắc và danh mục cơ sở dữ liệu chưa đổi.",
+        "",
+    ]
+    return "\n".join(intro) + procedure_markdown(entry, before_svg, after_svg)
