@@ -13,10 +13,10 @@ from typing import Any
 from prefect import pause_flow_run, task
 from prefect.cache_policies import NONE
 from prefect.client.orchestration import get_client
-from prefect.runtime import flow_run
-from prefect.states import Running
 from prefect.exceptions import FlowPauseTimeout
 from prefect.input import RunInput
+from prefect.runtime import flow_run
+from prefect.states import Running
 from pydantic import Field, create_model
 from sqlmodel import Session
 

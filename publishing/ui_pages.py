@@ -17,12 +17,12 @@ from publishing.labels import approval_label, figure, markdown_text, shown_code
 from publishing.site import METRIC_LABELS, SiteEntry
 
 __all__ = [
-    "review_markdown",
     "Reanalysed",
     "inline_svg",
     "plans_markdown",
     "procedure_markdown",
     "procedure_rows",
+    "review_markdown",
     "summary_markdown",
 ]
 
