@@ -14,7 +14,7 @@ import functools
 import multiprocessing
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from diagrams.figures import DiagramFiles, diagram_files, write_diagrams
 from models.graph import Header, graph_from_json
 from models.measures import Measures
 from publishing.ui_pages import Reanalysed
-from rules import Rule
+from rules import RULES_VERSION, ChangeKey, Rule
 from store.queries import (
     AnalysisRow,
     Outdated,
@@ -34,6 +34,7 @@ from store.queries import (
     store_analyses,
     version_graphs,
 )
+from store.reviews import rejections
 
 __all__ = [
     "PARALLEL_FROM",
@@ -82,18 +83,40 @@ def analyse_versions(
     caller can store one batch while the next is analysed.
     """
     graphs = version_graphs(session, version_ids)
-    jobs = [(vid, graphs[vid]) for vid in version_ids]
+    held = _rejected(session, version_ids, rules, inputs)
+    jobs = [(vid, graphs[vid], held.get(vid, frozenset())) for vid in version_ids]
     work = functools.partial(_analyse, rules=rules, inputs=inputs, out_dir=out_dir)
     if workers < 2 or len(jobs) < PARALLEL_FROM:
         return iter([work(job) for job in jobs])
     return _pool(workers).map(work, jobs, chunksize=max(1, len(jobs) // (4 * workers)))
 
 
+def _rejected(
+    session: Session, version_ids: Sequence[int], rules: list[Rule], inputs: Inputs
+) -> dict[int, frozenset[ChangeKey]]:
+    """Version → the changes reviewers rejected that still hold: the procedure (this very
+    version), the data-source registry, the rules version and the rule are unchanged."""
+    current = {rule.code: rule.signature for rule in rules}
+    return {
+        version_id: frozenset(
+            key
+            for key, rule_signature, rules_version in found
+            if rules_version.split(":", 1)[0] == str(RULES_VERSION)
+            and current.get(key[0]) == rule_signature
+        )
+        for version_id, found in rejections(session, version_ids, inputs.sources_key).items()
+    }
+
+
 def _analyse(
-    job: tuple[int, dict[str, Any]], rules: list[Rule], inputs: Inputs, out_dir: Path | None
+    job: tuple[int, dict[str, Any], frozenset[ChangeKey]],
+    rules: list[Rule],
+    inputs: Inputs,
+    out_dir: Path | None,
 ) -> Analysed:
-    version_id, graph = job
-    analysis = analyze(graph_from_json(graph), rules, inputs.context)
+    version_id, graph, rejected = job
+    context = replace(inputs.context, rejected=rejected) if rejected else inputs.context
+    analysis = analyze(graph_from_json(graph), rules, context)
     files = write_diagrams(out_dir, analysis) if out_dir else diagram_files(analysis.code)
     row = AnalysisRow.of(analysis.result(inputs))
     return Analysed(version_id, row, analysis.proposal(), files, analysis.header)

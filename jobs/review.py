@@ -59,8 +59,12 @@ def decide(
         graph_from_json(graphs[as_is_version_id]), rules, inputs.context, review
     )
     missed = set(approved.not_applied)
+    signatures = {rule.code: rule.signature for rule in rules}
     decisions = [
-        decision_to_json(d, applied=d.verdict is Verdict.accept and d.key not in missed)
+        {
+            **decision_to_json(d, applied=d.verdict is Verdict.accept and d.key not in missed),
+            "rule_signature": signatures.get(d.key[0], d.key[0]),
+        }
         for d in review.decisions
     ]
     decided = store_review(

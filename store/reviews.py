@@ -10,12 +10,13 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from analysis.result import ProposedVersion
-from analysis.review import ReviewDecision
+from analysis.review import ReviewDecision, decision_from_json
+from rules import ChangeKey
 from store.locks import take_turn
 from store.queries import store_version
 from store.tables import Analysis, ProcedureRecord, ReviewRecord, VersionKind
 
-__all__ = ["Decided", "proposal_of", "reviews_of", "store_review"]
+__all__ = ["Decided", "proposal_of", "rejections", "reviews_of", "store_review"]
 
 
 def proposal_of(
@@ -102,3 +103,28 @@ def reviews_of(session: Session, code: str) -> list[ReviewRecord]:
             .order_by(col(ReviewRecord.id))
         ).all()
     )
+
+
+def rejections(
+    session: Session, version_ids: Sequence[int], sources_hash: str
+) -> dict[int, list[tuple[ChangeKey, str, str]]]:
+    """As-is version → the changes reviewers rejected on it while the data-source registry
+    was what `sources_hash` says: each change's key, its rule's signature and the rules
+    signature of the proposal."""
+    rows = session.exec(
+        select(
+            ReviewRecord.as_is_version_id, ReviewRecord.decisions, ReviewRecord.rules_version
+        ).where(
+            col(ReviewRecord.as_is_version_id).in_(version_ids),
+            ReviewRecord.sources_hash == sources_hash,
+        )
+    ).all()
+    found: dict[int, list[tuple[ChangeKey, str, str]]] = {}
+    for version_id, decisions, rules_version in rows:
+        for d in decisions:
+            if d["verdict"] == "reject":
+                key = decision_from_json(d).key
+                found.setdefault(version_id, []).append(
+                    (key, d.get("rule_signature", ""), rules_version)
+                )
+    return found

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
-from analysis.result import Inputs
+from analysis.result import Inputs, signature
 from analysis.review import Decision, ReviewDecision, Verdict
 from inputs.files import load_procedure
 from inputs.registry import load_cost_settings, load_data_sources
@@ -15,7 +15,7 @@ from jobs.batches import analyse_versions, store_batch
 from jobs.review import decide
 from rules import get_rules
 from store.engine import make_engine
-from store.queries import current_results, import_procedures, version_graph
+from store.queries import current_results, import_procedures, outdated, version_graph
 from store.reviews import reviews_of
 from store.tables import ProcedureVersion, VersionKind
 from tests.conftest import CATALOG
@@ -81,4 +81,36 @@ def test_a_decision_stores_the_approved_version_with_its_audit(
         kinds = session.exec(select(ProcedureVersion.kind)).all()
         assert sorted(kinds) == sorted([VersionKind.as_is, VersionKind.proposed,
                                         VersionKind.approved])  # fmt: skip
+    engine.dispose()
+
+
+def _night(session: Session, inputs: Inputs) -> set[str]:
+    """One night's re-analysis under `inputs`; the rules of the changes it proposes."""
+    signature_ = signature(get_rules())
+    todo = outdated(session, signature_, inputs.key)
+    analysed = list(analyse_versions(session, [t.version_id for t in todo], get_rules(), inputs))
+    store_batch(session, analysed, inputs, {t.version_id: t for t in todo})
+    session.commit()
+    (result,) = current_results(session, signature_, inputs.key)
+    return {change.rule for change in result.changes}
+
+
+def test_a_rejected_change_is_not_proposed_again_until_the_registry_changes(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        version_id, decisions = _proposed(session)
+        review = ReviewDecision("Trần Thị B", "", datetime.now(UTC), tuple(decisions))
+        decide(session, version_id, review, get_rules(), INPUTS)
+        costs = INPUTS.costs.model_copy(update={"hourly_income_vnd": 50_000})
+        other_costs = Inputs(INPUTS.sources, costs)  # re-analysed: the registry is the same
+        rules = _night(session, other_costs)
+        assert "ST01" not in rules and "DO01" in rules
+        sources = {
+            key: source.model_copy(update={"hit_rate": 0.9}) if key == "population_db" else source
+            for key, source in INPUTS.sources.items()
+        }
+        other_registry = Inputs(sources, costs)
+        assert "ST01" in _night(session, other_registry)
     engine.dispose()
