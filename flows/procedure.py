@@ -115,4 +115,7 @@ def reengineer_procedure(
             if decided is None
             else record_decision(url, item.version_id, decided, selected, inputs, out_dir)
         )
+    reviewed = [code for code, outcome in reviews.items() if outcome != "awaiting review"]
+    if reviewed and output.review_site and not connect:
+        publish_site(url, out_dir, signature(get_rules(selected)), inputs, reviewed)
     return {"procedures": procedure_rows(entries), "reviews": reviews}

@@ -31,6 +31,7 @@ from publishing.ui_pages import Reanalysed
 from rules import RULES_VERSION, get_rules
 from store.engine import shared_engine
 from store.queries import Outdated, current_results, import_procedures
+from store.reviews import current_reviews
 
 T = TypeVar("T")
 
@@ -146,8 +147,9 @@ def publish_site(
     """Write the review site of every procedure whose analysis is current, from the
     store; rewrite only the `pages` given (and any missing). Return the index's path."""
     with Session(shared_engine(database_url)) as session:
+        reviews = current_reviews(session, rules_signature, inputs.key)
         entries = [
-            SiteEntry(result, diagram_files(result.code))
+            SiteEntry(result, diagram_files(result.code), reviews.get(result.code))
             for result in current_results(session, rules_signature, inputs.key)
         ]
     report = "report/vi/index.html"

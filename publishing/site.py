@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from analysis.result import AnalysisResult
+from analysis.review import Decision, ReviewDecision
 from diagrams.figures import DiagramFiles, write_atomically
 from publishing.labels import (
     LABELS,
@@ -20,6 +21,7 @@ from publishing.labels import (
 )
 from publishing.plan_docs import PLAN_DOCUMENTS, restructuring_path
 from publishing.report import Published, in_catalogue_order, totals
+from rules import Change
 
 __all__ = ["METRIC_LABELS", "READINESS_LABELS", "SiteEntry", "write_site"]
 
@@ -42,6 +44,14 @@ class SiteEntry(Published):
 
     result: AnalysisResult
     diagrams: DiagramFiles
+    review: ReviewDecision | None = None
+    """The reviewer's decision on the proposal; None: it awaits review."""
+
+    def verdict(self, change: Change) -> Decision | None:
+        """The reviewer's verdict on `change`, if decided."""
+        if self.review is None:
+            return None
+        return next((d for d in self.review.decisions if d.key == change.key), None)
 
 
 def write_site(

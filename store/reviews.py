@@ -13,10 +13,17 @@ from analysis.result import ProposedVersion
 from analysis.review import ReviewDecision, decision_from_json
 from rules import ChangeKey
 from store.locks import take_turn
-from store.queries import store_version
+from store.queries import latest_versions, store_version
 from store.tables import Analysis, ProcedureRecord, ReviewRecord, VersionKind
 
-__all__ = ["Decided", "proposal_of", "rejections", "reviews_of", "store_review"]
+__all__ = [
+    "Decided",
+    "current_reviews",
+    "proposal_of",
+    "rejections",
+    "reviews_of",
+    "store_review",
+]
 
 
 def proposal_of(
@@ -128,3 +135,27 @@ def rejections(
                     (key, d.get("rule_signature", ""), rules_version)
                 )
     return found
+
+
+def current_reviews(
+    session: Session, rules_signature: str, inputs_key: str
+) -> dict[str, ReviewDecision]:
+    """Procedure code → the decision on its current proposal (the analysis of its latest
+    as-is version under these rules and inputs), for the procedures decided."""
+    latest = set(latest_versions(session).values())
+    rows = session.exec(
+        select(ProcedureRecord.code, ReviewRecord, Analysis.before_version_id)
+        .join(ReviewRecord, col(ReviewRecord.procedure_id) == col(ProcedureRecord.id))
+        .join(Analysis, col(Analysis.after_version_id) == col(ReviewRecord.proposed_version_id))
+        .where(Analysis.rules_version == rules_signature, Analysis.context_hash == inputs_key)
+    ).all()
+    return {
+        code: ReviewDecision(
+            record.reviewer,
+            record.comment,
+            record.decided_at,
+            tuple(decision_from_json(d) for d in record.decisions),
+        )
+        for code, record, before in rows
+        if before in latest
+    }

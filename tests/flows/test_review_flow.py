@@ -104,6 +104,9 @@ def test_a_reviewer_rejects_some_changes_and_the_approved_version_has_the_rest(
     assert all(set(d["steps"]) <= steps for d in verdicts)  # the rejected removals stay
     assert stack.out_dir is not None
     assert (stack.out_dir / "approved" / "diagrams" / f"{CODE}-after.svg").is_file()
+    site = (stack.out_dir / "procedures" / f"{CODE}.html").read_text("utf-8")
+    assert "Đã rà soát: Lê Văn C" in site
+    assert site.count("Không đồng ý: Cần ký nhận khi chuyển") == len(rejected)
 
 
 def test_a_run_nobody_answers_ends_cleanly_awaiting_review(
@@ -115,3 +118,6 @@ def test_a_run_nobody_answers_ends_cleanly_awaiting_review(
     assert final.state is not None and final.state.is_completed(), final.state
     with Session(make_engine(f"sqlite:///{prefect_server}")) as session:
         assert reviews_of(session, "1.000894") == []
+    assert stack.out_dir is not None
+    site = (stack.out_dir / "procedures" / "1.000894.html").read_text("utf-8")
+    assert "Chờ rà soát." in site
