@@ -5,17 +5,21 @@ analyses were), with the diagrams the run drew."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import astuple
 from pathlib import Path
 
 from sqlmodel import Session
 
 from analysis.plan import PlanSettings
 from analysis.result import Inputs, analyze
-from diagrams.figures import diagram_files, write_diagrams
+from analysis.review import ReviewDecision, apply_review
+from diagrams.figures import DiagramFiles, diagram_files, write_diagrams
+from jobs.review import APPROVED_DIR
 from models.graph import graph_from_json
 from publishing.plan_docs import PlanFiles, plan_entries, publish_plans
 from rules import Rule
 from store.queries import essential_graphs
+from store.reviews import decisions_on
 
 __all__ = ["write_plans"]
 
@@ -27,16 +31,37 @@ def write_plans(
     inputs: Inputs,
     settings: PlanSettings,
 ) -> PlanFiles | None:
-    """Write the plans of the stored essential services under `out_dir/plans/`; None
-    when the store holds none. A diagram the run did not draw is drawn here."""
-    analyses = [
-        analyze(graph_from_json(g), list(rules), inputs.context) for g in essential_graphs(session)
-    ]
+    """Write the plans of the stored essential services under `out_dir/plans/`, each from
+    its approved version when a reviewer decided its proposal, else from the proposal;
+    None when the store holds none. A diagram the run did not draw is drawn here (an
+    approved version's always: it differs from the proposal's)."""
+    stored = essential_graphs(session)
+    decided = decisions_on(session, [vid for vid, _ in stored])
+    analyses = []
+    reviews: dict[str, ReviewDecision] = {}
+    for vid, graph in stored:
+        before = graph_from_json(graph)
+        review = decided.get(vid)
+        if review is None:
+            analyses.append(analyze(before, list(rules), inputs.context))
+            continue
+        approved = apply_review(before, rules, inputs.context, review).analysis
+        analyses.append(approved)
+        reviews[approved.code] = review
     if not analyses:
         return None
     diagrams = {}
     for analysis in analyses:
+        reviewed = analysis.code in reviews  # its diagrams are the approved version's
+        folder = out_dir / APPROVED_DIR if reviewed else out_dir
         files = diagram_files(analysis.code)
-        drawn = (out_dir / files.after_png).exists()
-        diagrams[analysis.code] = files if drawn else write_diagrams(out_dir, analysis)
-    return publish_plans(out_dir, plan_entries(analyses, inputs, settings, out_dir, diagrams))
+        if not (folder / files.after_png).exists():
+            files = write_diagrams(folder, analysis)
+        diagrams[analysis.code] = _under(APPROVED_DIR, files) if reviewed else files
+    entries = plan_entries(analyses, inputs, settings, out_dir, diagrams, reviews)
+    return publish_plans(out_dir, entries)
+
+
+def _under(folder: str, files: DiagramFiles) -> DiagramFiles:
+    """Diagram files relative to the output folder when drawn in its `folder`."""
+    return DiagramFiles(*(f"{folder}/{path}" for path in astuple(files)))

@@ -20,6 +20,7 @@ from analysis.approval import ApprovalLevel
 from analysis.plan import PlanSettings, ProcedurePlan, ProcessRow, plan_of
 from analysis.plan_checks import plan_problems
 from analysis.result import Inputs, ProcedureAnalysis
+from analysis.review import ReviewDecision
 from diagrams.figures import DiagramFiles, slug, write_atomically
 from models.errors import PlanDoesNotAddUp
 from models.graph import Header
@@ -108,10 +109,23 @@ def restructuring_path(code: str) -> str:
 
 @dataclass(frozen=True)
 class PlanEntry:
-    """A procedure's plan and its after diagram (a PNG), if drawn."""
+    """A procedure's plan, its after diagram (a PNG) if drawn, and the reviewer's decision
+    it rests on (None: the engine's proposal, not reviewed yet)."""
 
     plan: ProcedurePlan
     after_png: Path | None
+    review: ReviewDecision | None = None
+
+    @property
+    def basis(self) -> str:
+        """Which version the plan states, as the documents say it."""
+        if self.review is None:
+            return "Căn cứ: đề xuất của hệ thống, chưa được rà soát."
+        when = self.review.decided_at.strftime("%d/%m/%Y")
+        return (
+            f"Căn cứ: phương án đã được rà soát ({self.review.reviewer}, ngày {when}); "
+            "chỉ gồm các thay đổi được đồng ý."
+        )
 
 
 @dataclass(frozen=True)
@@ -287,6 +301,7 @@ def _simplification(entries: Sequence[PlanEntry], path: Path) -> None:
         plan = entry.plan
         header = plan.header
         heading(document, f"{number_}. {header['name']} (mã số {header['code']})")
+        caption(document, entry.basis)
         heading(document, "1.1. Nội dung đơn giản hóa và lý do", italic=True)
         for proposed in plan.changes:
             document.add_paragraph(f"- {proposed.change.reason}")
@@ -348,6 +363,7 @@ def _restructuring(entry: PlanEntry, path: Path) -> None:
     document = new_document()
     _document_head(document, "PHƯƠNG ÁN TÁI CẤU TRÚC QUY TRÌNH")
     title(document, f"{header['name']} (mã số {header['code']})", 13)
+    caption(document, entry.basis)
     heading(document, "A. LÝ DO")
     heading(document, "1. Căn cứ pháp lý", italic=True)
     for basis in header["legal_basis"] or ["(hồ sơ thủ tục chưa ghi căn cứ pháp lý)"]:
@@ -440,6 +456,7 @@ def _internal_process(entries: Sequence[PlanEntry], docx: Path, xlsx: Path) -> N
         plan = entry.plan
         header = plan.header
         heading(document, f"{number_}. {header['name']} (mã số {header['code']})")
+        caption(document, entry.basis)
         rows = [*_process_cells(plan.process_after), _total_row(plan)]
         table(document, PROCESS_HEADER, rows, _PROCESS_WIDTHS, bold_last=True)
         _sheet(workbook, f"{number_}. {header['code']}"[:31], header["name"], rows)
@@ -473,6 +490,7 @@ def plan_entries(
     settings: PlanSettings,
     out_dir: Path,
     diagrams: Mapping[str, DiagramFiles],
+    reviews: Mapping[str, ReviewDecision] | None = None,
 ) -> list[PlanEntry]:
     """The plans of `analyses`, with their after diagrams (under `out_dir`), in catalogue
     order: the essential services by number, then by code."""
@@ -480,6 +498,7 @@ def plan_entries(
         PlanEntry(
             plan_of(a, a.result(inputs), inputs.costs.hourly_income_vnd, settings),
             out_dir / diagrams[a.code].after_png if a.code in diagrams else None,
+            (reviews or {}).get(a.code),
         )
         for a in analyses
     ]

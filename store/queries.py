@@ -236,8 +236,8 @@ def latest_graph(session: Session, code: str) -> dict[str, Any] | None:
     return dict(version.graph) if version else None
 
 
-def essential_graphs(session: Session) -> list[dict[str, Any]]:
-    """The graphs (format v1) of the essential services' latest as-is versions, by their
+def essential_graphs(session: Session) -> list[tuple[int, dict[str, Any]]]:
+    """The essential services' latest as-is versions (id, graph in format v1), by their
     number."""
     records = session.exec(
         select(ProcedureRecord.id, ProcedureRecord.essential).where(
@@ -247,7 +247,7 @@ def essential_graphs(session: Session) -> list[dict[str, Any]]:
     latest = latest_versions(session)
     versions = {latest[pid]: number for pid, number in records if pid in latest}
     graphs = version_graphs(session, list(versions))
-    return [graphs[vid] for vid in sorted(graphs, key=lambda vid: versions[vid] or 0)]
+    return [(vid, graphs[vid]) for vid in sorted(graphs, key=lambda vid: versions[vid] or 0)]
 
 
 def version_graphs(session: Session, version_ids: Sequence[int]) -> dict[int, dict[str, Any]]:

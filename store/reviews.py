@@ -19,6 +19,7 @@ from store.tables import Analysis, ProcedureRecord, ReviewRecord, VersionKind
 __all__ = [
     "Decided",
     "current_reviews",
+    "decisions_on",
     "proposal_of",
     "rejections",
     "reviews_of",
@@ -158,4 +159,22 @@ def current_reviews(
         )
         for code, record, before in rows
         if before in latest
+    }
+
+
+def decisions_on(session: Session, version_ids: Sequence[int]) -> dict[int, ReviewDecision]:
+    """As-is version → the latest decision on a proposal made of it."""
+    rows = session.exec(
+        select(ReviewRecord)
+        .where(col(ReviewRecord.as_is_version_id).in_(version_ids))
+        .order_by(col(ReviewRecord.id))
+    ).all()
+    return {
+        record.as_is_version_id: ReviewDecision(
+            record.reviewer,
+            record.comment,
+            record.decided_at,
+            tuple(decision_from_json(d) for d in record.decisions),
+        )
+        for record in rows
     }

@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+from docx import Document
 from sqlmodel import Session, func, select
 
 from analysis.result import Inputs, signature
 from analysis.review import Decision, ReviewDecision, Verdict
 from inputs.files import load_procedure
-from inputs.registry import load_cost_settings, load_data_sources
+from inputs.registry import load_cost_settings, load_data_sources, load_plan_settings
 from jobs.batches import analyse_versions, store_batch
+from jobs.plans import write_plans
 from jobs.review import decide
 from rules import get_rules
 from store.engine import make_engine
@@ -114,3 +117,23 @@ def test_a_rejected_change_is_not_proposed_again_until_the_registry_changes(
         other_registry = Inputs(sources, costs)
         assert "ST01" in _night(session, other_registry)
     engine.dispose()
+
+
+@pytest.mark.dot
+def test_the_plans_state_the_approved_version_and_say_so(database_url: str, tmp_path: Path) -> None:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        version_id, decisions = _proposed(session)
+        review = ReviewDecision("Trần Thị B", "", datetime.now(UTC), tuple(decisions))
+        decide(session, version_id, review, get_rules(), INPUTS, tmp_path)
+        settings = load_plan_settings(CATALOG / "plan_settings.yaml")
+        files = write_plans(session, tmp_path, get_rules(), INPUTS, settings)
+    engine.dispose()
+    assert files is not None
+    text = "\n".join(p.text for p in Document(str(tmp_path / files.simplification)).paragraphs)
+    assert "Căn cứ: phương án đã được rà soát (Trần Thị B" in text
+    assert "Bỏ bước chuyển hồ sơ trung gian" not in text  # ST01, rejected
+    assert "Chuyển nộp hồ sơ trực tiếp sang nộp trực tuyến" in text  # CH01, accepted
+    restructuring = Document(str(tmp_path / files.restructuring["1.001193"]))
+    steps = [row.cells[1].text for row in restructuring.tables[0].rows]
+    assert "Chuyển hồ sơ cho công chức tư pháp - hộ tịch" in steps  # the rejected removal
