@@ -8,6 +8,7 @@ from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
+from sqlmodel import Session
 
 from analysis.result import Inputs, signature
 from diagrams.render import require_dot
@@ -24,9 +25,11 @@ from flows.tasks import (
 )
 from inputs.settings import get_settings, output_folder, readable_path, site_url
 from jobs.batches import Analysed
+from jobs.review import approved_files, reviewed_results
 from publishing.report import assemble_report, procedure_report
 from publishing.report_files import publish_report
 from rules import RULES_VERSION, RuleCode, get_rules
+from store.engine import shared_engine
 
 __all__ = ["BATCH_SIZE", "reengineer_catalog"]
 
@@ -35,13 +38,34 @@ BATCH_SIZE = 250
 
 
 @task(cache_policy=NONE)
-def publish_review_report(out_dir: str, analysed: list[Analysed], inputs: Inputs) -> str:
+def publish_review_report(
+    database_url: str,
+    out_dir: str,
+    analysed: list[Analysed],
+    inputs: Inputs,
+    rules: list[str] | None,
+) -> str:
     """Write the consolidated report (the essential services; all procedures when none
-    is one) in Vietnamese and English; return its page, relative to `out_dir`."""
+    is one) in Vietnamese and English, each procedure from its approved version when a
+    reviewer decided its proposal; return its page, relative to `out_dir`."""
     essential = [a for a in analysed if a.header["essential"]] or analysed
-    rows = [procedure_report(a.header, a.result) for a in essential]
+    with Session(shared_engine(database_url)) as session:
+        items = [(a.version_id, a.header, a.result) for a in essential]
+        reviewed = reviewed_results(session, items, get_rules(rules), inputs)
+    rows = []
+    diagrams = {}
+    for a in essential:
+        if a.version_id in reviewed:
+            result, review = reviewed[a.version_id]
+            rows.append(procedure_report(a.header, result, review))
+            approved = approved_files(a.diagrams)  # drawn when the decision was stored
+            if (Path(out_dir) / approved.after_svg).exists():
+                diagrams[a.result.code] = approved
+        else:
+            rows.append(procedure_report(a.header, a.result))
+            diagrams[a.result.code] = a.diagrams
     report = assemble_report(rows, inputs.costs, RULES_VERSION)
-    files = publish_report(Path(out_dir), report, {a.result.code: a.diagrams for a in essential})
+    files = publish_report(Path(out_dir), report, diagrams)
     return files["vi"].html.relative_to(out_dir).as_posix()
 
 
@@ -83,7 +107,7 @@ def reengineer_catalog(
     plans = publish_plan_documents(url, target, selected, inputs)
     if plans is not None:
         publish_plans_page(plans, lambda path: site_url(settings, str(Path(target) / path)))
-    report = publish_review_report(target, opaque(analysed), inputs)
+    report = publish_review_report(url, target, opaque(analysed), inputs, selected)
     rules_signature = signature(get_rules(selected))
     index = publish_site(url, target, rules_signature, inputs)
     return {

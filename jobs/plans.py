@@ -5,7 +5,6 @@ analyses were), with the diagrams the run drew."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import astuple
 from pathlib import Path
 
 from sqlmodel import Session
@@ -13,8 +12,8 @@ from sqlmodel import Session
 from analysis.plan import PlanSettings
 from analysis.result import Inputs, analyze
 from analysis.review import ReviewDecision, apply_review
-from diagrams.figures import DiagramFiles, diagram_files, write_diagrams
-from jobs.review import APPROVED_DIR
+from diagrams.figures import diagram_files, write_diagrams
+from jobs.review import APPROVED_DIR, approved_files
 from models.graph import graph_from_json
 from publishing.plan_docs import PlanFiles, plan_entries, publish_plans
 from rules import Rule
@@ -57,11 +56,6 @@ def write_plans(
         files = diagram_files(analysis.code)
         if not (folder / files.after_png).exists():
             files = write_diagrams(folder, analysis)
-        diagrams[analysis.code] = _under(APPROVED_DIR, files) if reviewed else files
+        diagrams[analysis.code] = approved_files(files) if reviewed else files
     entries = plan_entries(analyses, inputs, settings, out_dir, diagrams, reviews)
     return publish_plans(out_dir, entries)
-
-
-def _under(folder: str, files: DiagramFiles) -> DiagramFiles:
-    """Diagram files relative to the output folder when drawn in its `folder`."""
-    return DiagramFiles(*(f"{folder}/{path}" for path in astuple(files)))

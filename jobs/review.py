@@ -4,21 +4,22 @@ proposal), its diagrams drawn beside the proposal's."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from sqlmodel import Session
 
-from analysis.result import Inputs, signature
+from analysis.result import AnalysisResult, Inputs, signature
 from analysis.review import ReviewDecision, Verdict, apply_review, decision_to_json
 from diagrams.figures import DiagramFiles, write_diagrams
 from models.errors import UnknownProcedure
-from models.graph import graph_from_json
+from models.graph import Header, graph_from_json
 from rules import ChangeKey, Rule
 from store.queries import version_graphs
-from store.reviews import proposal_of, store_review
+from store.reviews import decisions_on, proposal_of, store_review
 
-__all__ = ["APPROVED_DIR", "Outcome", "decide"]
+__all__ = ["APPROVED_DIR", "Outcome", "approved_files", "decide", "reviewed_results"]
 
 APPROVED_DIR = "approved"
 """Under the output folder: the approved versions' diagrams."""
@@ -89,3 +90,30 @@ def decide(
         not_applied=approved.not_applied,
         diagrams=drawn,
     )
+
+
+def approved_files(files: DiagramFiles) -> DiagramFiles:
+    """An approved version's diagram files, relative to the output folder."""
+    return DiagramFiles(*(f"{APPROVED_DIR}/{path}" for path in astuple(files)))
+
+
+def reviewed_results(
+    session: Session,
+    items: Sequence[tuple[int, Header, AnalysisResult]],
+    rules: list[Rule],
+    inputs: Inputs,
+) -> dict[int, tuple[AnalysisResult, ReviewDecision]]:
+    """As-is version → the result of its approved version and the decision, for the
+    versions whose proposal a reviewer decided."""
+    decided = decisions_on(session, [vid for vid, _, _ in items])
+    graphs = version_graphs(session, list(decided))
+    return {
+        vid: (
+            apply_review(
+                graph_from_json(graphs[vid]), rules, inputs.context, review
+            ).analysis.result(inputs),
+            review,
+        )
+        for vid, review in decided.items()
+        if vid in graphs
+    }

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from analysis.result import AnalysisResult, ResultView
+from analysis.review import ReviewDecision
 from diagrams.figures import slug
 from models.costs import CostSettings
 from models.graph import Header
+from publishing.labels import LABELS, Lang
 
 __all__ = [
     "TOTALLED",
@@ -56,6 +58,15 @@ class ProcedureReport(Published):
     result: AnalysisResult
     annual_volume: int
     statutory_days: float
+    review: ReviewDecision | None = None
+    """The decision the row's figures rest on (its approved version); None: the
+    engine's proposal, not reviewed yet."""
+
+    def basis(self, lang: Lang) -> str:
+        """Which version the row states, in `lang`."""
+        if self.review is None:
+            return LABELS[lang]["basis_proposal"]
+        return LABELS[lang]["basis_reviewed"].format(reviewer=self.review.reviewer)
 
 
 Entry = TypeVar("Entry", bound=Published)
@@ -94,9 +105,12 @@ class Report:
         return 0.0 if before == 0 else (self.totals["after"][measure] - before) / before * 100
 
 
-def procedure_report(header: Header, result: AnalysisResult) -> ProcedureReport:
-    """One procedure's row: its file's header and its analysis."""
-    return ProcedureReport(result, header["annual_volume"], header["statutory_days"])
+def procedure_report(
+    header: Header, result: AnalysisResult, review: ReviewDecision | None = None
+) -> ProcedureReport:
+    """One procedure's row: its file's header and its analysis (of its approved version
+    when `review` decided its proposal)."""
+    return ProcedureReport(result, header["annual_volume"], header["statutory_days"], review)
 
 
 def assemble_report(

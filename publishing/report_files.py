@@ -61,7 +61,7 @@ def table_rows(report: Report, lang: Lang) -> tuple[list[str], list[list[object]
     for key in COLUMNS:
         header += [f"{words[key]} — {words['before']}", f"{words[key]} — {words['after']}"]
     header += [words["full_online"], words["online_payment"], words["electronic_result"]]
-    header += [words["documents_reused"], words["changes"]]
+    header += [words["documents_reused"], words["changes"], words["basis"]]
     rows: list[list[object]] = []
     for p in report.procedures:
         code = shown_code(p.code, p.code_status, lang)
@@ -70,6 +70,7 @@ def table_rows(report: Report, lang: Lang) -> tuple[list[str], list[list[object]
             row += [getattr(p.before, key), getattr(p.after, key)]
         row += [_flag(p.after.full_online, lang), _flag(p.after.online_payment, lang)]
         row += [_flag(p.after.electronic_result, lang), p.after.documents_reused, len(p.changes)]
+        row += [p.basis(lang)]
         rows.append(row)
     return header, rows
 
