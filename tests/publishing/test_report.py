@@ -91,7 +91,9 @@ def test_markdown_summary_and_english_report(report: Report, tmp_path: Path) -> 
     text = english.markdown.read_text("utf-8")
     assert LABELS["en"]["title"] in text and "| Steps |" in text
     assert LABELS["en"]["table"] in english.html.read_text("utf-8")
-    assert len(COLUMNS) * 2 + 10 == len(table_rows(report, "en")[0])
+    header, rows = table_rows(report, "en")
+    assert len(COLUMNS) * 2 + 11 == len(header) and header[-1] == "Basis"
+    assert {row[-1] for row in rows} == {"proposal, not reviewed"}
 
 
 def test_numbers_are_written_the_language_s_way() -> None:
