@@ -50,8 +50,8 @@ def publish_review_report(
     reviewer decided its proposal; return its page, relative to `out_dir`."""
     essential = [a for a in analysed if a.header["essential"]] or analysed
     with Session(shared_engine(database_url)) as session:
-        items = [(a.version_id, a.header, a.result) for a in essential]
-        reviewed = reviewed_results(session, items, get_rules(rules), inputs)
+        ids = [a.version_id for a in essential]
+        reviewed = reviewed_results(session, ids, get_rules(rules), inputs)
     rows = []
     diagrams = {}
     for a in essential:

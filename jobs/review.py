@@ -14,7 +14,7 @@ from analysis.result import AnalysisResult, Inputs, signature
 from analysis.review import ReviewDecision, Verdict, apply_review, decision_to_json
 from diagrams.figures import DiagramFiles, write_diagrams
 from models.errors import UnknownProcedure
-from models.graph import Header, graph_from_json
+from models.graph import graph_from_json
 from rules import ChangeKey, Rule
 from store.queries import version_graphs
 from store.reviews import decisions_on, proposal_of, store_review
@@ -98,14 +98,11 @@ def approved_files(files: DiagramFiles) -> DiagramFiles:
 
 
 def reviewed_results(
-    session: Session,
-    items: Sequence[tuple[int, Header, AnalysisResult]],
-    rules: list[Rule],
-    inputs: Inputs,
+    session: Session, version_ids: Sequence[int], rules: list[Rule], inputs: Inputs
 ) -> dict[int, tuple[AnalysisResult, ReviewDecision]]:
     """As-is version → the result of its approved version and the decision, for the
     versions whose proposal a reviewer decided."""
-    decided = decisions_on(session, [vid for vid, _, _ in items])
+    decided = decisions_on(session, version_ids)
     graphs = version_graphs(session, list(decided))
     return {
         vid: (

@@ -15,7 +15,7 @@ from inputs.files import load_procedure
 from inputs.registry import load_cost_settings, load_data_sources, load_plan_settings
 from jobs.batches import analyse_versions, store_batch
 from jobs.plans import write_plans
-from jobs.review import decide
+from jobs.review import decide, reviewed_results
 from rules import get_rules
 from store.engine import make_engine
 from store.queries import current_results, import_procedures, outdated, version_graph
@@ -126,6 +126,11 @@ def test_the_plans_state_the_approved_version_and_say_so(database_url: str, tmp_
         version_id, decisions = _proposed(session)
         review = ReviewDecision("Trần Thị B", "", datetime.now(UTC), tuple(decisions))
         decide(session, version_id, review, get_rules(), INPUTS, tmp_path)
+        ((result, decided),) = reviewed_results(session, [version_id], get_rules(), INPUTS).values()
+        assert decided.reviewer == "Trần Thị B"
+        assert {c.rule for c in result.changes} >= {"CH01"} and "ST01" not in {
+            c.rule for c in result.changes
+        }
         settings = load_plan_settings(CATALOG / "plan_settings.yaml")
         files = write_plans(session, tmp_path, get_rules(), INPUTS, settings)
     engine.dispose()
