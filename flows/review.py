@@ -4,19 +4,22 @@ approved procedure is made and stored."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+from uuid import UUID
 
-from prefect import pause_flow_run, task
+from prefect import task
 from prefect.cache_policies import NONE
 from prefect.client.orchestration import get_client
-from prefect.exceptions import FlowPauseTimeout
-from prefect.input import RunInput
+from prefect.client.schemas.objects import State
+from prefect.input import RunInput, keyset_from_paused_state
 from prefect.runtime import flow_run
-from prefect.states import Running
+from prefect.states import Paused, Running
+from prefect.utilities.engine import propose_state_sync
 from pydantic import Field, create_model
 from sqlmodel import Session
 
@@ -87,6 +90,12 @@ def _decision(
     )
 
 
+_MARGIN_S = 600
+"""The server's own pause deadline lies this far beyond the run's: the run lifts its
+pause itself and ends completed, before the server would fail it."""
+_POLL_S = 2.0
+
+
 def ask_reviewer(item: Analysed, out_dir: str, width: int, timeout: int) -> ReviewDecision | None:
     """Pause the run until a reviewer decides `item`'s proposal; None when nobody does
     within `timeout` seconds (the proposal then awaits review)."""
@@ -97,27 +106,40 @@ def ask_reviewer(item: Analysed, out_dir: str, width: int, timeout: int) -> Revi
         for path in (files.before_svg, files.after_svg)
     ]
     page = review_markdown(SiteEntry(item.result, files), *images)
-    form = review_form(proposals)
-    try:
-        answer = pause_flow_run(
-            wait_for_input=form.with_initial_data(description=page),
-            timeout=timeout,
-            key=artifact_key(item.result.code),
-        )
-    except FlowPauseTimeout:
+    form = review_form(proposals).with_initial_data(description=page)
+    answer = _wait_for_input(form, artifact_key(item.result.code), timeout)
+    if answer is None:
         print(f"{item.result.code}: no decision within {timeout} s; the proposal awaits review")
-        _carry_on()
         return None
     return _decision(answer, proposals)
 
 
-def _carry_on() -> None:
-    """Take the run out of its expired pause, so that it ends as it should (the server
-    fails a run that completes while still paused)."""
+def _wait_for_input(form: type[RunInput], key: str, timeout: int) -> RunInput | None:
+    """`pause_flow_run(wait_for_input=form)`, except that when nobody answers within
+    `timeout` the run is taken out of its pause and goes on (Prefect's own timeout makes
+    the server fail the run)."""
     run_id = flow_run.get_id()
     assert run_id is not None  # called from a flow run
+    state: State[Any] = Paused(timeout_seconds=timeout + _MARGIN_S, reschedule=False, pause_key=key)
+    keyset = keyset_from_paused_state(state)
+    state.state_details.run_input_keyset = cast(dict[str, str], keyset)
     with get_client(sync_client=True) as client:
-        client.set_flow_run_state(run_id, Running(), force=True)
+        paused = propose_state_sync(client=client, state=state, flow_run_id=UUID(run_id))
+        if paused.is_running():  # resumed before (a rescheduled pause)
+            return cast(RunInput, form.load(keyset))
+        if not paused.is_paused():
+            raise RuntimeError(f"the run could not pause for its review: {paused}")
+        form.save(keyset)
+        print("Waiting for the reviewer's decision: resume the run in the UI")
+        deadline = time.monotonic() + timeout
+        while True:
+            current = client.read_flow_run(UUID(run_id)).state
+            if current is not None and current.is_running():
+                return cast(RunInput, form.load(keyset))
+            if time.monotonic() >= deadline:
+                client.set_flow_run_state(UUID(run_id), Running(), force=True)
+                return None
+            time.sleep(_POLL_S)
 
 
 @task(cache_policy=NONE)

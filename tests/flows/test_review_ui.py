@@ -72,7 +72,15 @@ def test_a_reviewer_rejects_a_change_in_the_resume_dialog(
     dialog.get_by_label(re.compile(r"Lý do không đồng ý thay đổi 1 ")).fill("Chưa đủ căn cứ")
     dialog.get_by_label(re.compile(r"Người rà soát")).scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "review-form.png"))
-    dialog.get_by_role("button", name="Resume", exact=True).click()
+    resume = dialog.get_by_role("button", name="Resume", exact=True)
+    expect(resume).to_be_enabled()
+    page.wait_for_timeout(1_000)  # the form validates its fields as they change
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith(f"/flow_runs/{run.id}/resume")
+    ) as answer:
+        resume.click()
+    assert answer.value.ok, answer.value.text()[:500]
+    assert answer.value.json().get("status") == "ACCEPT", answer.value.text()[:500]
 
     deadline = time.monotonic() + WAIT_S
     with get_client(sync_client=True) as client:
