@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from prefect import flow, task
@@ -30,9 +31,9 @@ from publishing.site import SiteEntry
 from publishing.ui_pages import procedure_rows
 from rules import RuleCode, get_rules
 from store.engine import shared_engine
-from store.queries import versions_of
+from store.queries import analysed_since, versions_of
 
-__all__ = ["reengineer_procedure"]
+__all__ = ["reengineer_procedure", "review_proposals"]
 
 
 @task(cache_policy=NONE)
@@ -119,3 +120,33 @@ def reengineer_procedure(
     if reviewed and output.review_site and not connect:
         publish_site(url, out_dir, signature(get_rules(selected)), inputs, reviewed)
     return {"procedures": procedure_rows(entries), "reviews": reviews}
+
+
+@task(cache_policy=NONE)
+def recently_analysed(database_url: str, hours: float) -> list[str]:
+    """The codes of the procedures analysed in the last `hours`."""
+    since = datetime.now(UTC) - timedelta(hours=hours)
+    with Session(shared_engine(database_url)) as session:
+        return analysed_since(session, since)
+
+
+@flow(name="review-proposals", log_prints=True)
+def review_proposals(
+    codes: list[str] | None = None,
+    changed_within_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 24,
+    review_wait_hours: Annotated[float, Field(gt=0, le=720)] = 72,
+) -> dict[str, Any]:
+    """Ask a reviewer to decide proposals, one procedure after another in this run.
+
+    Args:
+        codes: The procedures to review; empty: every procedure analysed within
+            `changed_within_hours` (the last nightly's work).
+        changed_within_hours: How far back to look for analyses when no code is given.
+        review_wait_hours: How long to wait for each decision.
+    """
+    selected = codes or recently_analysed(get_settings().database_url, changed_within_hours)
+    if not selected:
+        print(f"no procedure was analysed in the last {changed_within_hours} h: nothing to review")
+        return {"procedures": [], "reviews": {}}
+    print(f"{len(selected)} proposals to review: {', '.join(selected)}")
+    return reengineer_procedure(codes=selected, review=True, review_wait_hours=review_wait_hours)

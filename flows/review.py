@@ -13,6 +13,7 @@ from typing import Any, cast
 from uuid import UUID
 
 from prefect import task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import State
@@ -24,16 +25,20 @@ from pydantic import Field, create_model
 from sqlmodel import Session
 
 from analysis.approval import Approval
+from analysis.diff import diff_versions
 from analysis.result import Inputs
 from analysis.review import Decision, ReviewDecision, Verdict
 from flows.artifacts import artifact_key
 from jobs.batches import Analysed
 from jobs.review import decide
+from models.graph import graph_from_json, header_of
+from publishing.diff_text import diff_lines
 from publishing.labels import approval_label
 from publishing.site import SiteEntry
-from publishing.ui_pages import inline_svg, review_markdown
+from publishing.ui_pages import diff_markdown, inline_svg, review_markdown
 from rules import Change, get_rules
 from store.engine import shared_engine
+from store.queries import version_graphs
 
 __all__ = ["Choice", "ask_reviewer", "record_decision", "review_form"]
 
@@ -151,9 +156,20 @@ def record_decision(
     inputs: Inputs,
     out_dir: str,
 ) -> dict[str, Any]:
-    """Make and store the approved version; return what it made."""
+    """Make and store the approved version; show in the UI what it changes from the
+    as-is version (artifact `diff-<code>`); return what it made."""
     with Session(shared_engine(database_url)) as session:
         outcome = decide(session, version_id, review, get_rules(rules), inputs, Path(out_dir))
+        graphs = version_graphs(session, [version_id, outcome.approved_version_id])
+    before, approved = (
+        graph_from_json(graphs[v]) for v in (version_id, outcome.approved_version_id)
+    )
+    code = header_of(before)["code"]
+    create_markdown_artifact(
+        diff_markdown(code, header_of(before)["name"], diff_lines(diff_versions(before, approved))),
+        key=f"diff-{artifact_key(code)}",
+        description="Thủ tục được duyệt so với hiện trạng",
+    )
     return {
         "approved_version": outcome.approved_version_id,
         "new": outcome.created,

@@ -18,6 +18,7 @@ from publishing.site import METRIC_LABELS, SiteEntry
 
 __all__ = [
     "Reanalysed",
+    "diff_markdown",
     "inline_svg",
     "plans_markdown",
     "procedure_markdown",
@@ -182,3 +183,10 @@ def review_markdown(entry: SiteEntry, before_svg: str, after_svg: str) -> str:
         "",
     ]
     return "\n".join(intro) + procedure_markdown(entry, before_svg, after_svg)
+
+
+def diff_markdown(code: str, name: str, lines: Sequence[str]) -> str:
+    """The UI page of what an approved version changes: one line per difference."""
+    head = [f"# {markdown_text(name)}", f"Mã {markdown_text(code)} · thủ tục được duyệt so với "
+            "hiện trạng", ""]  # fmt: skip
+    return "\n".join(head + [f"- {markdown_text(line.strip())}" for line in lines]) + "\n"

@@ -42,6 +42,7 @@ __all__ = [
     "AnalysisRow",
     "Outdated",
     "VersionInfo",
+    "analysed_since",
     "current_results",
     "essential_graphs",
     "get_or_create_procedure",
@@ -234,6 +235,18 @@ def latest_graph(session: Session, code: str) -> dict[str, Any] | None:
     found = versions_of(session, [code]).get(code)
     version = session.get(ProcedureVersion, found) if found else None
     return dict(version.graph) if version else None
+
+
+def analysed_since(session: Session, since: datetime) -> list[str]:
+    """The codes of the procedures analysed since `since` (a night's work), by code."""
+    rows = session.exec(
+        select(ProcedureRecord.code)
+        .join(Analysis, col(Analysis.procedure_id) == col(ProcedureRecord.id))
+        .where(col(Analysis.created_at) >= since)
+        .distinct()
+        .order_by(col(ProcedureRecord.code))
+    ).all()
+    return list(rows)
 
 
 def essential_graphs(session: Session) -> list[tuple[int, dict[str, Any]]]:

@@ -12,6 +12,7 @@ from typing import Any, cast
 from uuid import UUID
 
 import pytest
+from prefect.artifacts import Artifact
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
@@ -104,6 +105,9 @@ def test_a_reviewer_rejects_some_changes_and_the_approved_version_has_the_rest(
     assert all(set(d["steps"]) <= steps for d in verdicts)  # the rejected removals stay
     assert stack.out_dir is not None
     assert (stack.out_dir / "approved" / "diagrams" / f"{CODE}-after.svg").is_file()
+    diff = cast("Artifact | None", Artifact.get(f"diff-procedure-{CODE.replace('.', '-')}"))
+    assert diff is not None and "thủ tục được duyệt so với hiện trạng" in str(diff.data)
+    assert "«trực tiếp» → «trực tuyến»" in str(diff.data)
     site = (stack.out_dir / "procedures" / f"{CODE}.html").read_text("utf-8")
     assert "Đã rà soát: Lê Văn C" in site
     assert site.count("Không đồng ý: Cần ký nhận khi chuyển") == len(rejected)

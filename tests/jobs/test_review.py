@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,13 @@ from jobs.plans import write_plans
 from jobs.review import decide, reviewed_results
 from rules import get_rules
 from store.engine import make_engine
-from store.queries import current_results, import_procedures, outdated, version_graph
+from store.queries import (
+    analysed_since,
+    current_results,
+    import_procedures,
+    outdated,
+    version_graph,
+)
 from store.reviews import reviews_of
 from store.tables import ProcedureVersion, VersionKind
 from tests.conftest import CATALOG
@@ -142,3 +148,13 @@ def test_the_plans_state_the_approved_version_and_say_so(database_url: str, tmp_
     restructuring = Document(str(tmp_path / files.restructuring["1.001193"]))
     steps = [row.cells[1].text for row in restructuring.tables[0].rows]
     assert "Chuyển hồ sơ cho công chức tư pháp - hộ tịch" in steps  # the rejected removal
+
+
+def test_the_procedures_analysed_last_night_are_found(database_url: str) -> None:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        started = datetime.now(UTC) - timedelta(seconds=1)
+        _proposed(session)
+        assert analysed_since(session, started) == ["1.001193"]
+        assert analysed_since(session, datetime.now(UTC) + timedelta(hours=1)) == []
+    engine.dispose()
