@@ -9,7 +9,7 @@ from typing import Any
 
 from analysis.diff import VersionDiff
 from diagrams.dot import CHANNEL_VI, KIND_VI
-from publishing.labels import Lang, figure
+from publishing.labels import Lang, figure, local_time
 
 __all__ = ["diff_lines", "review_lines"]
 
@@ -101,7 +101,7 @@ def review_lines(
     """Who decided a proposal, when, and the verdict on each change (Vietnamese)."""
     accepted = sum(d["verdict"] == "accept" for d in decisions)
     lines = [
-        f"Rà soát đề xuất {proposal}: {reviewer}, {decided_at:%Y-%m-%d %H:%M}; đồng ý "
+        f"Rà soát đề xuất {proposal}: {reviewer}, {local_time(decided_at)}; đồng ý "
         f"{accepted}, không đồng ý {len(decisions) - accepted} thay đổi"
         + (f"; ý kiến: {comment}" if comment else "")
     ]

@@ -5,7 +5,9 @@ they cannot drift apart."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from analysis.approval import Approval
 
@@ -20,6 +22,7 @@ __all__ = [
     "approval_label",
     "figure",
     "inert_cell",
+    "local_time",
     "markdown_text",
     "number",
     "plain_number",
@@ -330,3 +333,17 @@ def approval_label(decided: Approval | None, lang: Lang) -> str:
         return "—"
     label = LABELS[lang][f"level_{decided.level.value}"]
     return f"{label}: {decided.legal_text}" if decided.legal_text else label
+
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local_time(moment: datetime, with_time: bool = True) -> str:
+    """A moment as Vietnamese offices read it: Vietnam's time, day first (a stored time
+    without a zone is UTC).
+
+    >>> local_time(datetime(2026, 12, 7, 18, 28))
+    '08/12/2026 01:28'
+    """
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")

@@ -28,6 +28,7 @@ from publishing.labels import (
     APPROVAL_LEVELS,
     COST_METHODS,
     inert_cell,
+    local_time,
     number,
     plain_number,
     working_days,
@@ -121,7 +122,7 @@ class PlanEntry:
         """Which version the plan states, as the documents say it."""
         if self.review is None:
             return "Căn cứ: đề xuất của hệ thống, chưa được rà soát."
-        when = self.review.decided_at.strftime("%d/%m/%Y")
+        when = local_time(self.review.decided_at, with_time=False)
         return (
             f"Căn cứ: phương án đã được rà soát ({self.review.reviewer}, ngày {when}); "
             "chỉ gồm các thay đổi được đồng ý."

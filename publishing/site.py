@@ -17,6 +17,7 @@ from publishing.labels import (
     READINESS_KEYS,
     approval_label,
     figure,
+    local_time,
     shown_code,
 )
 from publishing.plan_docs import PLAN_DOCUMENTS, restructuring_path
@@ -36,6 +37,7 @@ _environment = Environment(
 _environment.globals["figure"] = figure
 _environment.globals["code"] = lambda entry: shown_code(entry.code, entry.code_status, "vi")
 _environment.globals["approval"] = lambda decided: approval_label(decided, "vi")
+_environment.globals["local_time"] = local_time
 
 
 @dataclass(frozen=True)

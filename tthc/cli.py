@@ -28,7 +28,7 @@ from models.errors import InvalidInput, OutputNotWritten, TthcError, UnknownProc
 from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
 from publishing.diff_text import diff_lines, review_lines
-from publishing.labels import READINESS_KEYS, Lang
+from publishing.labels import READINESS_KEYS, Lang, local_time
 from publishing.plan_docs import plan_entries, publish_plans
 from publishing.report import assemble_report, procedure_report
 from publishing.report_files import publish_report
@@ -155,7 +155,7 @@ def history(code: Annotated[str, typer.Argument(help="The procedure's code.")]) 
         raise _fail(UnknownProcedure(f"{code} is not stored: import its file first"))
     for v in versions:
         parent = f" from {v.parent_id}" if v.parent_id else ""
-        when = v.created_at.strftime("%Y-%m-%d %H:%M")
+        when = local_time(v.created_at)
         typer.echo(f"{v.id}\t{v.kind.value}{parent}\t{when}\t{v.source}")
         review = reviews.get(v.id)
         if review is not None:
