@@ -24,14 +24,16 @@ from inputs.registry import load_inputs, load_plan_settings
 from inputs.settings import get_settings
 from jobs.batches import Analysed, analyse_versions, store_batch
 from jobs.plans import write_plans
+from jobs.review import version_diffs
 from models.procedure import Procedure
 from publishing.plan_docs import PlanFiles
+from publishing.report import page_of
 from publishing.site import SiteEntry, write_site
 from publishing.ui_pages import Reanalysed
 from rules import RULES_VERSION, get_rules
 from store.engine import shared_engine
 from store.queries import Outdated, current_results, import_procedures
-from store.reviews import current_reviews
+from store.reviews import current_reviews, current_versions
 
 T = TypeVar("T")
 
@@ -148,9 +150,22 @@ def publish_site(
     store; rewrite only the `pages` given (and any missing). Return the index's path."""
     with Session(shared_engine(database_url)) as session:
         reviews = current_reviews(session, rules_signature, inputs.key)
+        results = current_results(session, rules_signature, inputs.key)
+        written = {  # the pages this call writes: those asked for, and the missing
+            r.code
+            for r in results
+            if pages is None or r.code in pages or not (Path(out_dir) / page_of(r.code)).exists()
+        }
+        versions = current_versions(session, rules_signature, inputs.key)
+        diffs = version_diffs(session, {c: v for c, v in versions.items() if c in written})
         entries = [
-            SiteEntry(result, diagram_files(result.code), reviews.get(result.code))
-            for result in current_results(session, rules_signature, inputs.key)
+            SiteEntry(
+                result,
+                diagram_files(result.code),
+                reviews.get(result.code),
+                tuple(diffs.get(result.code, ())),
+            )
+            for result in results
         ]
     report = "report/vi/index.html"
     linked = report if (Path(out_dir) / report).exists() else None

@@ -4,22 +4,31 @@ proposal), its diagrams drawn beside the proposal's."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from sqlmodel import Session
 
+from analysis.diff import diff_versions
 from analysis.result import AnalysisResult, Inputs, signature
 from analysis.review import ReviewDecision, Verdict, apply_review, decision_to_json
 from diagrams.figures import DiagramFiles, write_diagrams
 from models.errors import UnknownProcedure
 from models.graph import graph_from_json
+from publishing.diff_text import diff_lines
 from rules import ChangeKey, Rule
 from store.queries import version_graphs
 from store.reviews import decisions_on, proposal_of, store_review
 
-__all__ = ["APPROVED_DIR", "Outcome", "approved_files", "decide", "reviewed_results"]
+__all__ = [
+    "APPROVED_DIR",
+    "Outcome",
+    "approved_files",
+    "decide",
+    "reviewed_results",
+    "version_diffs",
+]
 
 APPROVED_DIR = "approved"
 """Under the output folder: the approved versions' diagrams."""
@@ -113,4 +122,14 @@ def reviewed_results(
         )
         for vid, review in decided.items()
         if vid in graphs
+    }
+
+
+def version_diffs(session: Session, pairs: Mapping[str, tuple[int, int]]) -> dict[str, list[str]]:
+    """Code → what its second version changes from its first, one line per difference."""
+    graphs = version_graphs(session, [v for pair in pairs.values() for v in pair])
+    return {
+        code: diff_lines(diff_versions(graph_from_json(graphs[a]), graph_from_json(graphs[b])))
+        for code, (a, b) in pairs.items()
+        if a in graphs and b in graphs
     }

@@ -24,6 +24,7 @@ __all__ = [
     "Report",
     "assemble_report",
     "in_catalogue_order",
+    "page_of",
     "procedure_report",
     "totals",
 ]
@@ -42,13 +43,18 @@ TOTALLED = (
 expected figures over channels and missing data."""
 
 
+def page_of(code: str) -> str:
+    """A procedure's page, relative to a publication's folder."""
+    return f"procedures/{slug(code)}.html"
+
+
 class Published(ResultView):
     """An analysis result as a publication lists it, with a page of its own."""
 
     @property
     def page(self) -> str:
         """Its page, relative to the publication's folder."""
-        return f"procedures/{slug(self.code)}.html"
+        return page_of(self.code)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,9 @@ class SiteEntry(Published):
     diagrams: DiagramFiles
     review: ReviewDecision | None = None
     """The reviewer's decision on the proposal; None: it awaits review."""
+    differences: tuple[str, ...] = ()
+    """What the proposal (or the approved version) changes from the as-is version, one
+    line per difference (`analysis.diff`); empty when not computed."""
 
     def verdict(self, change: Change) -> Decision | None:
         """The reviewer's verdict on `change`, if decided."""

@@ -19,6 +19,7 @@ from store.tables import Analysis, ProcedureRecord, ReviewRecord, VersionKind
 __all__ = [
     "Decided",
     "current_reviews",
+    "current_versions",
     "decisions_on",
     "proposal_of",
     "rejections",
@@ -177,4 +178,28 @@ def decisions_on(session: Session, version_ids: Sequence[int]) -> dict[int, Revi
             tuple(decision_from_json(d) for d in record.decisions),
         )
         for record in rows
+    }
+
+
+def current_versions(
+    session: Session, rules_signature: str, inputs_key: str
+) -> dict[str, tuple[int, int]]:
+    """Procedure code → (its latest as-is version, the version that states what is
+    decided: the approved one when a reviewer decided the current proposal, else the
+    proposal)."""
+    latest = set(latest_versions(session).values())
+    rows = session.exec(
+        select(ProcedureRecord.code, Analysis.before_version_id, Analysis.after_version_id)
+        .join(Analysis, col(Analysis.procedure_id) == col(ProcedureRecord.id))
+        .where(Analysis.rules_version == rules_signature, Analysis.context_hash == inputs_key)
+    ).all()
+    approved = dict(
+        session.exec(
+            select(ReviewRecord.proposed_version_id, ReviewRecord.approved_version_id)
+        ).all()
+    )
+    return {
+        code: (before, approved.get(after, after))
+        for code, before, after in rows
+        if before in latest
     }

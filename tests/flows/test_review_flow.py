@@ -111,6 +111,8 @@ def test_a_reviewer_rejects_some_changes_and_the_approved_version_has_the_rest(
     site = (stack.out_dir / "procedures" / f"{CODE}.html").read_text("utf-8")
     assert "Đã rà soát: Lê Văn C" in site
     assert site.count("Không đồng ý: Cần ký nhận khi chuyển") == len(rejected)
+    assert "Khác biệt so với hiện trạng (thủ tục được duyệt)" in site
+    assert "«trực tiếp» → «trực tuyến»" in site
 
 
 def test_a_run_nobody_answers_ends_cleanly_awaiting_review(
@@ -125,3 +127,4 @@ def test_a_run_nobody_answers_ends_cleanly_awaiting_review(
     assert stack.out_dir is not None
     site = (stack.out_dir / "procedures" / "1.000894.html").read_text("utf-8")
     assert "Chờ rà soát." in site
+    assert "Khác biệt so với hiện trạng (đề xuất)" in site and "Bỏ bước" in site
