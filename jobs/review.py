@@ -126,10 +126,19 @@ def reviewed_results(
 
 
 def version_diffs(session: Session, pairs: Mapping[str, tuple[int, int]]) -> dict[str, list[str]]:
-    """Code → what its second version changes from its first, one line per difference."""
-    graphs = version_graphs(session, [v for pair in pairs.values() for v in pair])
-    return {
-        code: diff_lines(diff_versions(graph_from_json(graphs[a]), graph_from_json(graphs[b])))
-        for code, (a, b) in pairs.items()
-        if a in graphs and b in graphs
-    }
+    """Code → what its second version changes from its first, one line per difference
+    (the graphs read a few hundred at a time, however large the catalogue)."""
+    found: dict[str, list[str]] = {}
+    items = list(pairs.items())
+    for start in range(0, len(items), _DIFF_BATCH):
+        batch = items[start : start + _DIFF_BATCH]
+        graphs = version_graphs(session, [v for _, pair in batch for v in pair])
+        found |= {
+            code: diff_lines(diff_versions(graph_from_json(graphs[a]), graph_from_json(graphs[b])))
+            for code, (a, b) in batch
+            if a in graphs and b in graphs
+        }
+    return found
+
+
+_DIFF_BATCH = 250

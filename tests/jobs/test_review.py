@@ -15,7 +15,7 @@ from inputs.files import load_procedure
 from inputs.registry import load_cost_settings, load_data_sources, load_plan_settings
 from jobs.batches import analyse_versions, store_batch
 from jobs.plans import write_plans
-from jobs.review import decide, reviewed_results
+from jobs.review import decide, reviewed_results, version_diffs
 from rules import get_rules
 from store.engine import make_engine
 from store.queries import (
@@ -25,7 +25,7 @@ from store.queries import (
     outdated,
     version_graph,
 )
-from store.reviews import reviews_of
+from store.reviews import current_versions, reviews_of
 from store.tables import ProcedureVersion, VersionKind
 from tests.conftest import CATALOG
 
@@ -158,3 +158,23 @@ def test_the_procedures_analysed_last_night_are_found(database_url: str) -> None
         assert analysed_since(session, started) == ["1.001193"]
         assert analysed_since(session, datetime.now(UTC) + timedelta(hours=1)) == []
     engine.dispose()
+
+
+def test_the_site_s_diffs_are_read_in_batches(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("jobs.review._DIFF_BATCH", 1)
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        files = [BIRTH, CATALOG / "essential" / "10-dang-ky-khai-tu.yaml"]
+        imported = import_procedures(session, [(str(f), load_procedure(f)) for f in files])
+        session.commit()
+        ids = [version.id for version, _ in imported if version.id is not None]
+        store_batch(session, list(analyse_versions(session, ids, get_rules(), INPUTS)), INPUTS)
+        session.commit()
+        rules_signature = signature(get_rules())
+        versions = current_versions(session, rules_signature, INPUTS.key)
+        diffs = version_diffs(session, versions)
+    engine.dispose()
+    assert set(diffs) == {"1.001193", "1.000656"}
+    assert all(any(line.startswith("- Bỏ bước") for line in d) for d in diffs.values())
