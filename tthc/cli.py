@@ -118,6 +118,13 @@ def _load_valid(paths: list[Path]) -> dict[Path, Procedure]:
         raise _fail(error) from error
 
 
+def _selection(paths: list[Path] | None, every: bool) -> list[Procedure]:
+    """The valid procedures below `paths` (default: the bundled catalogue): the essential
+    services, or `every` one."""
+    loaded = _load_valid(paths or [get_settings().catalog_dir])
+    return [p for p in loaded.values() if every or p.essential]
+
+
 @app.command()
 def validate(paths: Paths) -> None:
     """Check procedure files and report every problem at once."""
@@ -354,9 +361,7 @@ def report_(
         raise typer.BadParameter("use vi or en", param_hint="--lang")
     settings = get_settings()
     root = out or settings.out_dir
-    selected = [
-        p for p in _load_valid(paths or [settings.catalog_dir]).values() if every or p.essential
-    ]
+    selected = _selection(paths, every)
     try:
         inputs = load_inputs(settings)
         analyses = [analyze(to_graph(p), get_rules(), inputs.context) for p in selected]
@@ -387,9 +392,7 @@ def plan_(
     restructuring plan per procedure and the proposed internal process (Word, Excel)."""
     settings = get_settings()
     root = out or settings.out_dir
-    selected = [
-        p for p in _load_valid(paths or [settings.catalog_dir]).values() if every or p.essential
-    ]
+    selected = _selection(paths, every)
     try:
         inputs = load_inputs(settings)
         plan_settings = load_plan_settings(settings.plan_settings_file)

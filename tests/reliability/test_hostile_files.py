@@ -149,6 +149,22 @@ def test_tthc_turns_prefect_analytics_off_wherever_it_starts() -> None:
     assert done.stdout.strip() == "False"
 
 
+def _one_line_error(*args: str, environment: dict[str, str] | None = None) -> str:
+    """Run `tthc ARGS` as an operator would; it must fail with one line and nothing else."""
+    done = subprocess.run(
+        [sys.executable, "-c", "from tthc.cli import app; app()", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert not done.stdout
+    (line,) = done.stderr.strip().splitlines()
+    return line
+
+
 @pytest.mark.parametrize(
     ("url", "says"),
     [
@@ -158,40 +174,14 @@ def test_tthc_turns_prefect_analytics_off_wherever_it_starts() -> None:
     ],
 )
 def test_a_store_that_cannot_be_opened_is_one_sentence(url: str, says: str) -> None:
-    environment = {**os.environ, "TTHC_DATABASE_URL": url}
-    done = subprocess.run(
-        [sys.executable, "-c", "from tthc.cli import app; app()", "list"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 1
-    (line,) = done.stderr.strip().splitlines()
+    line = _one_line_error("list", environment={**os.environ, "TTHC_DATABASE_URL": url})
     assert line.startswith("error: ") and says in line and "secret" not in line
 
 
 def test_an_output_folder_that_cannot_be_written_is_one_sentence(tmp_path: Path) -> None:
     procedure = tmp_path / "p.yaml"
     procedure.write_text(yaml.safe_dump(minimal_procedure()), "utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from tthc.cli import app; app()",
-            "analyze",
-            str(procedure),
-            "--out",
-            "/proc/tthc-cannot-write-here",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 1
-    (line,) = done.stderr.strip().splitlines()
+    line = _one_line_error("analyze", str(procedure), "--out", "/proc/tthc-cannot-write-here")
     assert line.startswith("error: cannot write the outputs under /proc/tthc-cannot-write-here")
 
 
@@ -216,15 +206,5 @@ def test_demo_checks_what_it_needs_before_prefect_starts(
         "TTHC_OUT_DIR": str(tmp_path / "out"),
         **change,
     }
-    done = subprocess.run(
-        [sys.executable, "-c", "from tthc.cli import app; app()", "demo"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 1
-    (line,) = done.stderr.strip().splitlines()
+    line = _one_line_error("demo", environment=environment)
     assert line.startswith(says), line
-    assert not done.stdout
