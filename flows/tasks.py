@@ -27,8 +27,7 @@ from jobs.plans import write_plans
 from jobs.review import version_diffs
 from models.procedure import Procedure
 from publishing.plan_docs import PlanFiles
-from publishing.report import page_of
-from publishing.site import SiteEntry, write_site
+from publishing.site import SiteEntry, pages_to_write, write_site
 from publishing.ui_pages import Reanalysed
 from rules import RULES_VERSION, get_rules
 from store.engine import shared_engine
@@ -151,11 +150,7 @@ def publish_site(
     with Session(shared_engine(database_url)) as session:
         reviews = current_reviews(session, rules_signature, inputs.key)
         results = current_results(session, rules_signature, inputs.key)
-        written = {  # the pages this call writes: those asked for, and the missing
-            r.code
-            for r in results
-            if pages is None or r.code in pages or not (Path(out_dir) / page_of(r.code)).exists()
-        }
+        written = pages_to_write(Path(out_dir), [r.code for r in results], pages)
         versions = current_versions(session, rules_signature, inputs.key)
         diffs = version_diffs(session, {c: v for c, v in versions.items() if c in written})
         entries = [

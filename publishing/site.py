@@ -21,10 +21,16 @@ from publishing.labels import (
     shown_code,
 )
 from publishing.plan_docs import PLAN_DOCUMENTS, restructuring_path
-from publishing.report import Published, in_catalogue_order, totals
+from publishing.report import Published, in_catalogue_order, page_of, totals
 from rules import Change
 
-__all__ = ["METRIC_LABELS", "READINESS_LABELS", "SiteEntry", "write_site"]
+__all__ = [
+    "METRIC_LABELS",
+    "READINESS_LABELS",
+    "SiteEntry",
+    "pages_to_write",
+    "write_site",
+]
 
 METRIC_LABELS = tuple((key, LABELS["vi"][key]) for key in METRIC_KEYS)
 READINESS_LABELS = tuple((key, LABELS["vi"][key]) for key in READINESS_KEYS)
@@ -59,6 +65,18 @@ class SiteEntry(Published):
         return next((d for d in self.review.decisions if d.key == change.key), None)
 
 
+def pages_to_write(
+    out_dir: Path, codes: Collection[str], pages: Collection[str] | None
+) -> set[str]:
+    """The procedure pages a site written with `pages` rewrites: those given (all when
+    None), and those missing from `out_dir`."""
+    return {
+        code
+        for code in codes
+        if pages is None or code in pages or not (out_dir / page_of(code)).exists()
+    }
+
+
 def write_site(
     out_dir: Path,
     entries: Sequence[SiteEntry],
@@ -74,8 +92,9 @@ def write_site(
     ordered = in_catalogue_order(entries)
     (out_dir / "procedures").mkdir(parents=True, exist_ok=True)
     page = _environment.get_template("procedure.html.j2")
+    rewritten = pages_to_write(out_dir, [e.code for e in ordered], pages)
     for entry in ordered:
-        if pages is not None and entry.code not in pages and (out_dir / entry.page).exists():
+        if entry.code not in rewritten:
             continue
         plan = restructuring_path(entry.code)
         html = page.render(

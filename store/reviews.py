@@ -139,6 +139,12 @@ def rejections(
     return found
 
 
+def _decision(record: ReviewRecord) -> ReviewDecision:
+    """The decision a review row stores."""
+    decisions = tuple(decision_from_json(d) for d in record.decisions)
+    return ReviewDecision(record.reviewer, record.comment, record.decided_at, decisions)
+
+
 def current_reviews(
     session: Session, rules_signature: str, inputs_key: str
 ) -> dict[str, ReviewDecision]:
@@ -151,16 +157,7 @@ def current_reviews(
         .join(Analysis, col(Analysis.after_version_id) == col(ReviewRecord.proposed_version_id))
         .where(Analysis.rules_version == rules_signature, Analysis.context_hash == inputs_key)
     ).all()
-    return {
-        code: ReviewDecision(
-            record.reviewer,
-            record.comment,
-            record.decided_at,
-            tuple(decision_from_json(d) for d in record.decisions),
-        )
-        for code, record, before in rows
-        if before in latest
-    }
+    return {code: _decision(record) for code, record, before in rows if before in latest}
 
 
 def decisions_on(session: Session, version_ids: Sequence[int]) -> dict[int, ReviewDecision]:
@@ -170,15 +167,7 @@ def decisions_on(session: Session, version_ids: Sequence[int]) -> dict[int, Revi
         .where(col(ReviewRecord.as_is_version_id).in_(version_ids))
         .order_by(col(ReviewRecord.id))
     ).all()
-    return {
-        record.as_is_version_id: ReviewDecision(
-            record.reviewer,
-            record.comment,
-            record.decided_at,
-            tuple(decision_from_json(d) for d in record.decisions),
-        )
-        for record in rows
-    }
+    return {record.as_is_version_id: _decision(record) for record in rows}
 
 
 def current_versions(
