@@ -165,9 +165,9 @@ def _staff(before: ProcedureGraph, after: ProcedureGraph) -> tuple[StaffLoad, ..
     def load(G: ProcedureGraph) -> dict[str, tuple[int, float]]:
         actors = actors_of(G)
         found: dict[str, tuple[int, float]] = {}
-        for _, step in steps_of(G):
+        for node, step in steps_of(G):
             actor = actors[step["actor"]]
-            if actor["kind"] == ActorKind.applicant or step["kind"] in ("decide", "parallel"):
+            if actor["kind"] == ActorKind.applicant or is_gateway(G, node):
                 continue
             count, hours = found.get(actor["name"], (0, 0.0))
             found[actor["name"]] = (count + 1, hours + step["hours"])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis.approval import ApprovalLevel, approval
+from analysis.plan import plan_of
 from analysis.result import analyze
 from inputs.files import load_procedure
 from inputs.registry import load_inputs, load_plan_settings
@@ -77,3 +78,21 @@ def test_where_income_figures_disagree_the_lower_average_is_required() -> None:
         CostSettings.model_validate({**document, "hourly_income_figures": figures})
     agreed = {**document, "hourly_income_figures": figures, "hourly_income_vnd": 40_000}
     assert CostSettings.model_validate(agreed).hourly_income_vnd == 40_000
+
+
+def test_staff_load_counts_work_not_gateways() -> None:
+    """A parallel split and join are not steps a member of staff does."""
+    inputs = load_inputs(get_settings())
+    residence = load_procedure(CATALOG / "essential" / "03-dang-ky-thuong-tru.yaml", inputs.sources)
+    analysis = analyze(to_graph(residence), get_rules(), inputs.context)
+    after = analysis.outcome.after
+    assert any(after.nodes[n]["kind"] == "join" for n in after)
+    plan = plan_of(analysis, analysis.result(inputs), 47_000, load_plan_settings(
+        get_settings().plan_settings_file))  # fmt: skip
+    actors = after.graph["actors"]
+    work = [
+        n for n in after
+        if after.nodes[n]["kind"] not in ("decide", "parallel", "join")
+        and actors[after.nodes[n]["actor"]]["kind"] != "applicant"
+    ]  # fmt: skip
+    assert sum(s.steps_after for s in plan.staff) == len(work)
