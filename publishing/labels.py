@@ -10,6 +10,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from analysis.approval import Approval
+from models.procedure import HOURS_PER_DAY
 
 __all__ = [
     "APPROVAL_LEVELS",
@@ -315,9 +316,9 @@ def working_time(hours: float | None) -> str:
         return "Không tính thời gian"
     if hours == 0:
         return "Không đáng kể (tự động)"
-    if hours < 8:
+    if hours < HOURS_PER_DAY:
         return f"{plain_number(hours)} giờ làm việc"
-    return working_days(hours / 8)
+    return working_days(hours / HOURS_PER_DAY)
 
 
 def approval_label(decided: Approval | None, lang: Lang) -> str:
