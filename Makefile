@@ -49,6 +49,7 @@ bench: setup
 	$(RUN) python bench/bench_diagrams.py
 	$(RUN) python bench/bench_nightly.py
 	$(RUN) python bench/bench_plans.py
+	$(RUN) python bench/bench_site.py
 
 setup: .venv/.synced
 	@mkdir -p "$(PREFECT_HOME)"

@@ -22,6 +22,7 @@ __all__ = [
     "before_after_dot",
     "diagram_files",
     "headline",
+    "refresh_diagrams",
     "slug",
     "write_atomically",
     "write_diagrams",
@@ -56,8 +57,9 @@ def headline(before: Metrics, after: Metrics) -> str:
     )
 
 
-def before_after_dot(analysis: ProcedureAnalysis) -> tuple[str, str]:
-    """DOT source of the before diagram (changes marked) and of the after diagram."""
+def before_after_dot(analysis: ProcedureAnalysis, *, approved: bool = False) -> tuple[str, str]:
+    """DOT source of the before diagram (changes marked) and of the after diagram (titled
+    as the approved version when `approved`, else as the proposal)."""
     changes = analysis.outcome.changes
     removed = {step: change.rule for change in changes for step in change.removed_steps}
     dropped = {
@@ -97,7 +99,7 @@ def before_after_dot(analysis: ProcedureAnalysis) -> tuple[str, str]:
     after = procedure_dot(
         after_graph,
         DiagramMarks(
-            title=f"{analysis.name} — đề xuất",
+            title=f"{analysis.name} — {'được duyệt' if approved else 'đề xuất'}",
             headline=strip,
             changed_steps={step: ", ".join(rules) for step, rules in changed.items()},
             lane_widths=lanes,
@@ -134,7 +136,9 @@ MAX_DRAWN_STEPS = 400
 """A procedure with more steps is not drawn: no page could show it legibly."""
 
 
-def write_diagrams(out_dir: Path, analysis: ProcedureAnalysis) -> DiagramFiles:
+def write_diagrams(
+    out_dir: Path, analysis: ProcedureAnalysis, *, approved: bool = False
+) -> DiagramFiles:
     """Render the before and after diagrams as SVG and PNG under `out_dir/diagrams/`.
 
     Each file is written under a temporary name, then renamed: a reader never sees half
@@ -144,14 +148,31 @@ def write_diagrams(out_dir: Path, analysis: ProcedureAnalysis) -> DiagramFiles:
     (out_dir / "diagrams").mkdir(parents=True, exist_ok=True)
     files = diagram_files(analysis.code)
     graphs = (analysis.before, analysis.outcome.after)
-    sources = before_after_dot(analysis)
+    sources = before_after_dot(analysis, approved=approved)
     for moment, source, G in zip(("before", "after"), sources, graphs, strict=True):
         svg = Path(getattr(files, f"{moment}_svg"))
-        write_atomically(out_dir / svg.with_suffix(".dot"), source.encode("utf-8"))
         formats: tuple[Format, ...] = ("svg", "png")
         for fmt in formats:
             write_atomically(out_dir / svg.with_suffix(f".{fmt}"), _drawing(source, fmt, len(G)))
+        # the source last: a source on disk means its images were written
+        write_atomically(out_dir / svg.with_suffix(".dot"), source.encode("utf-8"))
     return files
+
+
+def refresh_diagrams(
+    out_dir: Path, analysis: ProcedureAnalysis, *, approved: bool = False
+) -> DiagramFiles:
+    """`write_diagrams`, unless the diagrams under `out_dir` were drawn from the very
+    same DOT sources (then nothing is drawn)."""
+    files = diagram_files(analysis.code)
+    drawn = [out_dir / Path(f).with_suffix(".dot") for f in (files.before_svg, files.after_svg)]
+    sources = before_after_dot(analysis, approved=approved)
+    if all(
+        path.is_file() and path.read_text(encoding="utf-8") == source
+        for path, source in zip(drawn, sources, strict=True)
+    ):
+        return files
+    return write_diagrams(out_dir, analysis, approved=approved)
 
 
 def _drawing(source: str, fmt: Format, steps: int) -> bytes:

@@ -120,7 +120,7 @@ def _reanalyse(settings: Settings, output: OutputOptions, batch_size: int) -> di
         plans = publish_plan_documents(url, out_dir, None, inputs)
         if plans is not None:
             publish_plans_page(plans, lambda path: site_url(settings, str(Path(out_dir) / path)))
-        index = publish_site(url, out_dir, rules_signature, inputs, [d.code for d in done])
+        index = publish_site(url, out_dir, None, inputs, [d.code for d in done])
         publish_link(site_url(settings, index), key="review-site")
     by_reason = Counter(d.reason for d in done if d.created)
     count = sum(by_reason.values())

@@ -10,7 +10,7 @@ from prefect.cache_policies import NONE
 from pydantic import Field
 from sqlmodel import Session
 
-from analysis.result import Inputs, signature
+from analysis.result import Inputs
 from diagrams.render import require_dot
 from flows.artifacts import publish_link, publish_table
 from flows.parameters import DEFAULT_OUTPUT, OutputOptions, SourceId
@@ -29,7 +29,7 @@ from inputs.settings import get_settings, site_url
 from models.errors import UnknownProcedure
 from publishing.site import SiteEntry
 from publishing.ui_pages import procedure_rows
-from rules import RuleCode, get_rules
+from rules import RuleCode
 from store.engine import shared_engine
 from store.queries import analysed_since, versions_of
 
@@ -102,8 +102,7 @@ def reengineer_procedure(
     entries = [SiteEntry(item.result, item.diagrams) for item in analysed]
     publish_table(entries, key="procedure-run")
     if output.review_site and output.diagrams and not connect:
-        rules_signature = signature(get_rules(selected))
-        index = publish_site(url, out_dir, rules_signature, inputs, codes)
+        index = publish_site(url, out_dir, selected, inputs, codes)
         publish_link(site_url(settings, index), key="review-site")
     for row in procedure_rows(entries):
         print(f"{row['code']} {row['name']}: steps {row['steps']}, days {row['days']}")
@@ -118,7 +117,7 @@ def reengineer_procedure(
         )
     reviewed = [code for code, outcome in reviews.items() if outcome != "awaiting review"]
     if reviewed and output.review_site and not connect:
-        publish_site(url, out_dir, signature(get_rules(selected)), inputs, reviewed)
+        publish_site(url, out_dir, selected, inputs, reviewed)
     return {"procedures": procedure_rows(entries), "reviews": reviews}
 
 

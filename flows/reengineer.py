@@ -10,7 +10,7 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 from sqlmodel import Session
 
-from analysis.result import Inputs, signature
+from analysis.result import Inputs
 from diagrams.render import require_dot
 from flows.artifacts import publish_plans_page
 from flows.tasks import (
@@ -25,7 +25,7 @@ from flows.tasks import (
 )
 from inputs.settings import get_settings, output_folder, readable_path, site_url
 from jobs.batches import Analysed
-from jobs.review import approved_files, reviewed_results
+from jobs.review import reviewed_results
 from publishing.report import assemble_report, procedure_report
 from publishing.report_files import publish_report
 from rules import RULES_VERSION, RuleCode, get_rules
@@ -51,16 +51,14 @@ def publish_review_report(
     essential = [a for a in analysed if a.header["essential"]] or analysed
     with Session(shared_engine(database_url)) as session:
         ids = [a.version_id for a in essential]
-        reviewed = reviewed_results(session, ids, get_rules(rules), inputs)
+        reviewed = reviewed_results(session, ids, get_rules(rules), inputs, Path(out_dir))
     rows = []
     diagrams = {}
     for a in essential:
         if a.version_id in reviewed:
-            result, review = reviewed[a.version_id]
+            result, review, approved = reviewed[a.version_id]
             rows.append(procedure_report(a.header, result, review))
-            approved = approved_files(a.diagrams)  # drawn when the decision was stored
-            if (Path(out_dir) / approved.after_svg).exists():
-                diagrams[a.result.code] = approved
+            diagrams[a.result.code] = approved
         else:
             rows.append(procedure_report(a.header, a.result))
             diagrams[a.result.code] = a.diagrams
@@ -108,8 +106,7 @@ def reengineer_catalog(
     if plans is not None:
         publish_plans_page(plans, lambda path: site_url(settings, str(Path(target) / path)))
     report = publish_review_report(url, target, opaque(analysed), inputs, selected)
-    rules_signature = signature(get_rules(selected))
-    index = publish_site(url, target, rules_signature, inputs)
+    index = publish_site(url, target, selected, inputs)
     return {
         "index": index,
         "report": str(Path(target) / report),

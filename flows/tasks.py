@@ -15,7 +15,7 @@ from prefect.cache_policies import NONE
 from prefect.utilities.annotations import quote
 from sqlmodel import Session
 
-from analysis.result import Inputs
+from analysis.result import Inputs, signature
 from diagrams.figures import diagram_files
 from flows.artifacts import publish_procedure
 from flows.parameters import OutputOptions
@@ -24,7 +24,7 @@ from inputs.registry import load_inputs, load_plan_settings
 from inputs.settings import get_settings
 from jobs.batches import Analysed, analyse_versions, store_batch
 from jobs.plans import write_plans
-from jobs.review import version_diffs
+from jobs.review import approved_versions, version_diffs
 from models.procedure import Procedure
 from publishing.plan_docs import PlanFiles
 from publishing.site import SiteEntry, pages_to_write, write_site
@@ -141,27 +141,45 @@ def publish_plan_documents(
 def publish_site(
     database_url: str,
     out_dir: str,
-    rules_signature: str,
+    rules: list[str] | None,
     inputs: Inputs,
     pages: list[str] | None = None,
 ) -> str:
-    """Write the review site of every procedure whose analysis is current, from the
-    store; rewrite only the `pages` given (and any missing). Return the index's path."""
+    """Write the review site of every procedure whose analysis under `rules` is current,
+    from the store, each from its approved version when a reviewer decided its proposal;
+    rewrite only the `pages` given (and any missing). Return the index's path."""
+    applied = get_rules(rules)
+    rules_signature = signature(applied)
+    out = Path(out_dir)
     with Session(shared_engine(database_url)) as session:
         reviews = current_reviews(session, rules_signature, inputs.key)
         results = current_results(session, rules_signature, inputs.key)
-        written = pages_to_write(Path(out_dir), [r.code for r in results], pages)
         versions = current_versions(session, rules_signature, inputs.key)
+        decided = {versions[c][0]: r for c, r in reviews.items() if c in versions}
+        approved = {
+            made.analysis.code: made
+            for made in approved_versions(session, decided, applied, inputs, out).values()
+        }
+        written = pages_to_write(out, [r.code for r in results], pages)
         diffs = version_diffs(session, {c: v for c, v in versions.items() if c in written})
-        entries = [
+    entries = []
+    for result in results:
+        files = diagram_files(result.code)
+        shown = tuple(diffs.get(result.code, ()))
+        made = approved.get(result.code)
+        if made is None:
+            entries.append(SiteEntry(result, files, reviews.get(result.code), differences=shown))
+            continue
+        entries.append(
             SiteEntry(
-                result,
-                diagram_files(result.code),
-                reviews.get(result.code),
-                tuple(diffs.get(result.code, ())),
+                made.analysis.result(inputs),
+                made.diagrams,
+                made.review,
+                proposal=result,
+                proposal_diagrams=files,
+                differences=shown,
             )
-            for result in results
-        ]
+        )
     report = "report/vi/index.html"
-    linked = report if (Path(out_dir) / report).exists() else None
-    return str(write_site(Path(out_dir), entries, RULES_VERSION, linked, pages))
+    linked = report if (out / report).exists() else None
+    return str(write_site(out, entries, RULES_VERSION, linked, pages))

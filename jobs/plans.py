@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from analysis.plan import PlanSettings
 from analysis.result import Inputs, analyze
-from analysis.review import ReviewDecision, apply_review
+from analysis.review import ReviewDecision
 from diagrams.figures import diagram_files, write_diagrams
-from jobs.review import APPROVED_DIR, approved_files
+from jobs.review import approved_versions
 from models.graph import graph_from_json
 from publishing.plan_docs import PlanFiles, plan_entries, publish_plans
 from rules import Rule
@@ -36,26 +36,24 @@ def write_plans(
     approved version's always: it differs from the proposal's)."""
     stored = essential_graphs(session)
     decided = decisions_on(session, [vid for vid, _ in stored])
+    approved = approved_versions(session, decided, rules, inputs, out_dir)
     analyses = []
     reviews: dict[str, ReviewDecision] = {}
+    diagrams = {}
     for vid, graph in stored:
-        before = graph_from_json(graph)
-        review = decided.get(vid)
-        if review is None:
-            analyses.append(analyze(before, list(rules), inputs.context))
-            continue
-        approved = apply_review(before, rules, inputs.context, review).analysis
-        analyses.append(approved)
-        reviews[approved.code] = review
+        if vid in approved:
+            made = approved[vid]
+            analysis = made.analysis
+            reviews[analysis.code] = made.review
+            diagrams[analysis.code] = made.diagrams
+        else:
+            analysis = analyze(graph_from_json(graph), list(rules), inputs.context)
+            files = diagram_files(analysis.code)
+            if not (out_dir / files.after_png).exists():
+                files = write_diagrams(out_dir, analysis)
+            diagrams[analysis.code] = files
+        analyses.append(analysis)
     if not analyses:
         return None
-    diagrams = {}
-    for analysis in analyses:
-        reviewed = analysis.code in reviews  # its diagrams are the approved version's
-        folder = out_dir / APPROVED_DIR if reviewed else out_dir
-        files = diagram_files(analysis.code)
-        if not (folder / files.after_png).exists():
-            files = write_diagrams(folder, analysis)
-        diagrams[analysis.code] = approved_files(files) if reviewed else files
     entries = plan_entries(analyses, inputs, settings, out_dir, diagrams, reviews)
     return publish_plans(out_dir, entries)

@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlmodel import Session
 
 from analysis.diff import diff_versions
-from analysis.result import AnalysisResult, Inputs, signature
+from analysis.result import AnalysisResult, Inputs, ProcedureAnalysis, signature
 from analysis.review import ReviewDecision, Verdict, apply_review, decision_to_json
-from diagrams.figures import DiagramFiles, write_diagrams
+from diagrams.figures import DiagramFiles, diagram_files, refresh_diagrams
 from models.errors import UnknownProcedure
 from models.graph import graph_from_json
 from publishing.diff_text import diff_lines
@@ -23,8 +23,10 @@ from store.reviews import decisions_on, proposal_of, store_review
 
 __all__ = [
     "APPROVED_DIR",
+    "ApprovedVersion",
     "Outcome",
     "approved_files",
+    "approved_versions",
     "decide",
     "reviewed_results",
     "version_diffs",
@@ -90,7 +92,7 @@ def decide(
     session.commit()
     drawn = None
     if decided.created and out_dir is not None:
-        drawn = write_diagrams(out_dir / APPROVED_DIR, approved.analysis)
+        drawn = refresh_diagrams(out_dir / APPROVED_DIR, approved.analysis, approved=True)
     return Outcome(
         approved_version_id=decided.review.approved_version_id,
         created=decided.created,
@@ -106,22 +108,56 @@ def approved_files(files: DiagramFiles) -> DiagramFiles:
     return DiagramFiles(*(f"{APPROVED_DIR}/{path}" for path in astuple(files)))
 
 
-def reviewed_results(
-    session: Session, version_ids: Sequence[int], rules: list[Rule], inputs: Inputs
-) -> dict[int, tuple[AnalysisResult, ReviewDecision]]:
-    """As-is version → the result of its approved version and the decision, for the
-    versions whose proposal a reviewer decided."""
-    decided = decisions_on(session, version_ids)
+@dataclass(frozen=True)
+class ApprovedVersion:
+    """An approved version re-made from its as-is version and the decision, with where
+    its diagrams are (relative to the output folder)."""
+
+    analysis: ProcedureAnalysis
+    review: ReviewDecision
+    diagrams: DiagramFiles
+
+
+def approved_versions(
+    session: Session,
+    decided: Mapping[int, ReviewDecision],
+    rules: Sequence[Rule],
+    inputs: Inputs,
+    out_dir: Path | None = None,
+) -> dict[int, ApprovedVersion]:
+    """As-is version → its approved version under `decided`, re-made with exactly the
+    accepted changes. With `out_dir`, its diagrams under `out_dir/approved/` are drawn
+    unless already drawn from the same sources (lost outputs come back; a version re-made
+    differently, e.g. under new rules, is redrawn)."""
     graphs = version_graphs(session, list(decided))
+    made = {}
+    for vid, review in decided.items():
+        if vid not in graphs:
+            continue
+        analysis = apply_review(
+            graph_from_json(graphs[vid]), rules, inputs.context, review
+        ).analysis
+        files = diagram_files(analysis.code)
+        if out_dir is not None:
+            files = refresh_diagrams(out_dir / APPROVED_DIR, analysis, approved=True)
+        made[vid] = ApprovedVersion(analysis, review, approved_files(files))
+    return made
+
+
+def reviewed_results(
+    session: Session,
+    version_ids: Sequence[int],
+    rules: Sequence[Rule],
+    inputs: Inputs,
+    out_dir: Path | None = None,
+) -> dict[int, tuple[AnalysisResult, ReviewDecision, DiagramFiles]]:
+    """As-is version → the result of its approved version, the decision and the approved
+    diagrams, for the versions whose proposal a reviewer decided (see
+    `approved_versions`)."""
+    decided = decisions_on(session, version_ids)
     return {
-        vid: (
-            apply_review(
-                graph_from_json(graphs[vid]), rules, inputs.context, review
-            ).analysis.result(inputs),
-            review,
-        )
-        for vid, review in decided.items()
-        if vid in graphs
+        vid: (made.analysis.result(inputs), made.review, made.diagrams)
+        for vid, made in approved_versions(session, decided, rules, inputs, out_dir).items()
     }
 
 

@@ -51,12 +51,22 @@ class SiteEntry(Published):
     """What the site shows of one analysed procedure: its result and its diagrams."""
 
     result: AnalysisResult
+    """What the page states: the approved version when a reviewer decided, else the
+    proposal."""
     diagrams: DiagramFiles
     review: ReviewDecision | None = None
     """The reviewer's decision on the proposal; None: it awaits review."""
+    proposal: AnalysisResult | None = None
+    """The proposal the reviewer decided, when `result` is its approved version."""
+    proposal_diagrams: DiagramFiles | None = None
     differences: tuple[str, ...] = ()
     """What the proposal (or the approved version) changes from the as-is version, one
     line per difference (`analysis.diff`); empty when not computed."""
+
+    @property
+    def decided(self) -> AnalysisResult:
+        """The proposal whose changes the page lists (each with its verdict, if any)."""
+        return self.proposal or self.result
 
     def verdict(self, change: Change) -> Decision | None:
         """The reviewer's verdict on `change`, if decided."""

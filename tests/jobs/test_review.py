@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 
 from analysis.result import Inputs, signature
 from analysis.review import Decision, ReviewDecision, Verdict
+from flows.tasks import publish_site
 from inputs.files import load_procedure
 from inputs.registry import load_cost_settings, load_data_sources, load_plan_settings
 from jobs.batches import analyse_versions, store_batch
@@ -132,7 +133,9 @@ def test_the_plans_state_the_approved_version_and_say_so(database_url: str, tmp_
         version_id, decisions = _proposed(session)
         review = ReviewDecision("Trần Thị B", "", datetime.now(UTC), tuple(decisions))
         decide(session, version_id, review, get_rules(), INPUTS, tmp_path)
-        ((result, decided),) = reviewed_results(session, [version_id], get_rules(), INPUTS).values()
+        ((result, decided, _),) = reviewed_results(
+            session, [version_id], get_rules(), INPUTS
+        ).values()
         assert decided.reviewer == "Trần Thị B"
         assert {c.rule for c in result.changes} >= {"CH01"} and "ST01" not in {
             c.rule for c in result.changes
@@ -178,3 +181,41 @@ def test_the_site_s_diffs_are_read_in_batches(
     engine.dispose()
     assert set(diffs) == {"1.001193", "1.000656"}
     assert all(any(line.startswith("- Bỏ bước") for line in d) for d in diffs.values())
+
+
+@pytest.mark.dot
+def test_the_site_shows_the_approved_version_once_decided(
+    database_url: str, tmp_path: Path
+) -> None:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        version_id, decisions = _proposed(session)
+        (proposal,) = current_results(session, signature(get_rules()), INPUTS.key)
+        review = ReviewDecision("Trần Thị B", "", datetime.now(UTC), tuple(decisions))
+        decide(session, version_id, review, get_rules(), INPUTS, tmp_path)
+        ((approved, _, drawn),) = reviewed_results(
+            session, [version_id], get_rules(), INPUTS
+        ).values()
+    assert approved.after.steps > proposal.after.steps  # the transfers stay
+    publish_site.fn(database_url, str(tmp_path), None, INPUTS)
+    page = (tmp_path / "procedures" / "1.001193.html").read_text(encoding="utf-8")
+    assert "<th>Được duyệt</th>" in page and "<th>Đề xuất</th>" not in page
+    assert f'src="../{drawn.after_svg}"' in page and drawn.after_svg.startswith("approved/")
+    assert 'id="proposal-diagram" href="../diagrams/1.001193-after.svg"' in page
+    assert "Không đồng ý: cần bước này" in page  # the rejected change is still listed
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert f"{approved.before.steps} → {approved.after.steps}</td>" in index
+    svg = (tmp_path / drawn.after_svg).read_text(encoding="utf-8")
+    assert "được duyệt" in svg and "— đề xuất" not in svg
+
+    # drawn once: the next run finds the same sources and draws nothing
+    png = tmp_path / drawn.after_png
+    stamp = png.stat().st_mtime_ns
+    publish_site.fn(database_url, str(tmp_path), None, INPUTS)
+    assert png.stat().st_mtime_ns == stamp
+    # a lost or stale drawing is drawn again
+    png.with_suffix(".dot").write_text("digraph stale {}", encoding="utf-8")
+    publish_site.fn(database_url, str(tmp_path), None, INPUTS)
+    assert png.stat().st_mtime_ns != stamp
+    assert "được duyệt" in png.with_suffix(".dot").read_text(encoding="utf-8")
+    engine.dispose()
