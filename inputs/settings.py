@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     """Processes that analyse a large batch side by side."""
     site_url: str | None = None
     """Web address that serves `out_dir` (`make serve` sets one); else links are files."""
+    ui_port: int = Field(default=4200, ge=1, le=65535)
+    """Port of the Prefect server and its UI that `make serve` starts (on 127.0.0.1)."""
+    site_port: int = Field(default=4201, ge=1, le=65535)
+    """Port of the review site and its upload page that `make serve` starts (on 127.0.0.1)."""
 
 
 @lru_cache
