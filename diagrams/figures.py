@@ -53,8 +53,13 @@ def headline(before: Metrics, after: Metrics) -> str:
     return (
         f"Bước {before.steps} → {after.steps} · Chuyển giao {before.handoffs} → {after.handoffs}"
         f" · Lượt đến {before.visits} → {after.visits} · Giấy tờ {before.documents} → "
-        f"{after.documents} · Ngày {before.lead_time_days:.2f} → {after.lead_time_days:.2f}"
+        f"{after.documents} · Ngày {_days(before.lead_time_days)} → {_days(after.lead_time_days)}"
     )
+
+
+def _days(days: float) -> str:
+    """Days as Vietnamese writes them, to two decimals: 1,29."""
+    return f"{days:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def before_after_dot(analysis: ProcedureAnalysis, *, approved: bool = False) -> tuple[str, str]:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+from prefect.client.schemas.objects import State
+from prefect.runtime import flow_run
 
+from flows.artifacts import import_markdown, refuse_error
 from flows.tasks import import_batch, read_files, read_inputs
 from inputs.settings import get_settings, readable_path
+from models.errors import TthcError
 
 __all__ = ["import_catalog"]
 
@@ -15,17 +21,30 @@ BATCH_SIZE = 1000
 """Procedures per transaction."""
 
 
-@flow(name="import-catalog", log_prints=True)
-def import_catalog(path: str) -> dict[str, Any]:
+def _import_named() -> str:
+    """The run's name: what it imports (`import 09-dang-ky-khai-sinh.yaml`)."""
+    return f"import {Path(str(flow_run.parameters.get('path') or '')).name}"
+
+
+@flow(name="import-catalog", log_prints=True, flow_run_name=_import_named)
+def import_catalog(path: str) -> dict[str, Any] | State:
     """Validate procedure files and store each as a new as-is version; a file whose
     content is already stored adds nothing. One invalid file stops the import before
     anything is stored, and its error names the file, the element and the fix.
 
     Args:
-        path: A procedure file (YAML or JSON, docs/procedure-format.md) or a folder of them,
-            on the worker's machine, inside the catalogue folder or an inbox folder
-            (TTHC_INBOX_DIRS); relative paths start at the project folder.
+        path: Tệp thủ tục (YAML hoặc JSON, docs/procedure-format.md) hoặc thư mục chứa
+            các tệp, trên máy chạy worker, trong thư mục danh mục hoặc thư mục nhận tệp
+            (TTHC_INBOX_DIRS); đường dẫn tương đối tính từ thư mục dự án. Tệp nộp qua
+            trang Nộp tệp được nhập tự động.
     """
+    try:
+        return _import(path)
+    except TthcError as error:
+        return refuse_error(error)
+
+
+def _import(path: str) -> dict[str, Any]:
     settings = get_settings()
     allowed = readable_path(settings, path)
     inputs = read_inputs()
@@ -37,4 +56,12 @@ def import_catalog(path: str) -> dict[str, Any]:
     ]
     new = sum(created for _, created in imported)
     print(f"{len(imported)} procedures: {new} new versions, {len(imported) - new} unchanged")
+    codes = sorted(
+        p.code for (_, p), (_, created) in zip(procedures, imported, strict=True) if created
+    )
+    create_markdown_artifact(
+        import_markdown(str(allowed), len(imported), codes),
+        key="import-summary",
+        description="Kết quả nhập thủ tục",
+    )
     return {"procedures": len(imported), "new_versions": new}

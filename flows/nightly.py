@@ -9,6 +9,7 @@ run ends with a summary of what changed since the previous night.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from flows.tasks import (
     store,
 )
 from inputs.settings import Settings, get_settings, site_url
+from publishing.labels import local_time
 from publishing.site import SiteEntry
 from publishing.ui_pages import Reanalysed, summary_markdown
 from rules import get_rules
@@ -58,7 +60,12 @@ def plan(database_url: str, rules_signature: str, inputs_key: str) -> tuple[list
         return outdated(session, rules_signature, inputs_key, latest), len(latest)
 
 
-@flow(name="nightly-reanalysis", log_prints=True)
+def _night_named() -> str:
+    """The run's name: the night it is (Vietnam's time)."""
+    return f"nightly {local_time(datetime.now(UTC), with_time=False)}"
+
+
+@flow(name="nightly-reanalysis", log_prints=True, flow_run_name=_night_named)
 def nightly_reanalysis(
     output: OutputOptions = DEFAULT_OUTPUT, batch_size: BatchSize = 500
 ) -> dict[str, Any]:
@@ -66,8 +73,8 @@ def nightly_reanalysis(
     or cost settings changed since its last analysis; skip the others.
 
     Args:
-        output: What to produce for the procedures re-analysed.
-        batch_size: Procedures per task (50 to 5,000).
+        output: Những gì tạo ra cho các thủ tục được phân tích lại.
+        batch_size: Số thủ tục mỗi lô (50 đến 5.000); lô lớn thì ít tác vụ hơn.
     """
     settings = get_settings()
     if output.diagrams:

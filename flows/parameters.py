@@ -7,13 +7,26 @@ spells out the bundled registry, and a test checks that both match.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from rules import RuleCode
 
-__all__ = ["DEFAULT_OUTPUT", "BatchSize", "OutputOptions", "RuleCode", "SourceId"]
+__all__ = [
+    "DEFAULT_OUTPUT",
+    "BatchSize",
+    "OutputOptions",
+    "ProcedureCodes",
+    "ReviewWaitHours",
+    "ReviewWanted",
+    "RuleChoice",
+    "RuleCode",
+    "SourceChoice",
+    "SourceId",
+    "clean_codes",
+]
 
 SourceId = Literal[
     "population_db", "civil_status_db", "business_db", "social_insurance_db",
@@ -21,6 +34,21 @@ SourceId = Literal[
     "education_db", "tax_db", "electricity_db",
 ]  # fmt: skip
 """A data source of the registry (catalog/data_sources.yaml)."""
+
+ProcedureCodes = tuple[str | None, ...]
+"""The procedures a run is about, as typed in the form (blank entries and stray spaces
+are forgiven: `clean_codes`)."""
+
+RuleChoice = tuple[RuleCode, ...]
+"""Rules chosen in the form; empty: the whole catalogue."""
+
+SourceChoice = tuple[SourceId, ...]
+"""Data sources taken as connected for a scenario."""
+
+ReviewWanted = bool
+
+ReviewWaitHours = Annotated[float, Field(gt=0, le=720)]
+"""Hours to wait for a reviewer."""
 
 BatchSize = Annotated[int, Field(ge=50, le=5000)]
 """Procedures per task: larger batches mean fewer task runs and events."""
@@ -30,22 +58,42 @@ class OutputOptions(BaseModel):
     """What a run produces besides the stored analyses."""
 
     diagrams: bool = Field(
-        default=True, description="Render the before/after diagrams (SVG and PNG) under out/."
+        default=True,
+        title="Vẽ sơ đồ",
+        description="Vẽ sơ đồ hiện trạng và đề xuất (SVG, PNG) trong thư mục out/.",
     )
     review_site: bool = Field(
-        default=True, description="Refresh the review site (out/index.html) from the store."
+        default=True,
+        title="Cập nhật trang rà soát",
+        description="Cập nhật trang rà soát (out/index.html) theo kết quả trong kho.",
     )
     artifacts: bool = Field(
         default=True,
-        description="Publish a page per procedure in the Prefect UI, with the diagrams inline.",
+        title="Trang thủ tục trong Prefect",
+        description="Mỗi thủ tục một trang trong giao diện Prefect, có sơ đồ.",
     )
     image_width_px: int = Field(
         default=640,
         ge=240,
         le=1600,
-        description="Width of the diagrams shown in the Prefect UI, in pixels.",
+        title="Độ rộng sơ đồ (điểm ảnh)",
+        description="Độ rộng sơ đồ hiển thị trong giao diện Prefect; bấm liên kết dưới sơ đồ "
+        "để xem cỡ đầy đủ trên trang rà soát.",
     )
 
 
 DEFAULT_OUTPUT = OutputOptions()
 """Diagrams, the review site and the UI pages: what an analyst expects."""
+
+
+def clean_codes(codes: Iterable[str | None] | None) -> list[str]:
+    """The codes as typed, trimmed, blanks dropped, each once, in order.
+
+    >>> clean_codes([" 1.001193 ", None, "", "1.001193", "2.000001"])
+    ['1.001193', '2.000001']
+    """
+    seen: dict[str, None] = {}
+    for code in codes or ():
+        if code and code.strip():
+            seen.setdefault(code.strip(), None)
+    return list(seen)

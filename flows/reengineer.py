@@ -3,21 +3,25 @@ every procedure, render, and publish the report and the review site."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
+from prefect.client.schemas.objects import State
 from sqlmodel import Session
 
 from analysis.result import Inputs
+from analysis.scenario import scenario_of
 from diagrams.render import require_dot
-from flows.artifacts import publish_plans_page
+from flows.artifacts import publish_link, publish_plans_page, refuse_error
 from flows.tasks import (
     analyse,
     import_batch,
     opaque,
     publish_plan_documents,
+    publish_scenario_site,
     publish_site,
     read_files,
     read_inputs,
@@ -26,6 +30,8 @@ from flows.tasks import (
 from inputs.settings import get_settings, output_folder, readable_path, site_url
 from jobs.batches import Analysed
 from jobs.review import reviewed_results
+from models.errors import TthcError
+from publishing.labels import local_time, scenario_label
 from publishing.report import assemble_report, procedure_report
 from publishing.report_files import publish_report
 from rules import RULES_VERSION, RuleCode, get_rules
@@ -67,36 +73,66 @@ def publish_review_report(
     return files["vi"].html.relative_to(out_dir).as_posix()
 
 
-@flow(name="reengineer-catalog", log_prints=True)
+def _catalogue_named() -> str:
+    """The run's name: the catalogue and the day (Vietnam's time)."""
+    return f"reengineer-catalog {local_time(datetime.now(UTC), with_time=False)}"
+
+
+@flow(name="reengineer-catalog", log_prints=True, flow_run_name=_catalogue_named)
 def reengineer_catalog(
     paths: list[str] | None = None,
     out_dir: str | None = None,
     rules: tuple[RuleCode, ...] = (),
-) -> dict[str, Any]:
+) -> dict[str, Any] | State:
     """Re-engineer a catalogue of procedures; publish the review site and the report.
 
     Args:
-        paths: Procedure files or folders, inside the catalogue folder or an inbox folder
-            (TTHC_INBOX_DIRS); default: the bundled catalogue.
-        out_dir: Where diagrams and the review site go, inside the output folder
-            (TTHC_OUT_DIR); default: that folder.
-        rules: Rules to apply; default: the whole catalogue.
+        paths: Tệp hoặc thư mục thủ tục, trong thư mục danh mục hoặc thư mục nhận tệp
+            (TTHC_INBOX_DIRS); để trống: danh mục kèm theo.
+        out_dir: Nơi ghi sơ đồ và trang rà soát, trong thư mục kết quả (TTHC_OUT_DIR);
+            để trống: chính thư mục đó.
+        rules: Chỉ áp dụng các quy tắc này: kịch bản giả định, không lưu gì, trang riêng
+            trong out/scenarios/; để trống: toàn bộ danh mục quy tắc (kết quả chính thức).
     """
+    try:
+        return _reengineer(paths, out_dir, list(rules) if rules else None)
+    except TthcError as error:
+        return refuse_error(error)
+
+
+def _reengineer(
+    paths: list[str] | None, out_dir: str | None, selected: list[str] | None
+) -> dict[str, Any]:
     settings = get_settings()
     read = [str(readable_path(settings, p)) for p in paths or [str(settings.catalog_dir)]]
     target = str(output_folder(settings, out_dir))
     require_dot()
     url = settings.database_url
-    selected: list[str] | None = list(rules) if rules else None
+    scenario = scenario_of(selected, ())
     inputs = read_inputs()
     procedures = read_files(read, inputs)
     imported = import_batch(url, procedures)
     version_ids = [vid for vid, _ in imported]
+    if scenario is not None:  # only some rules: stored nowhere, published apart
+        target = str(Path(target) / scenario.folder)
     analysed = [
         a
         for i in range(0, len(version_ids), BATCH_SIZE)
         for a in analyse(url, version_ids[i : i + BATCH_SIZE], selected, inputs, target)
     ]
+    if scenario is not None:
+        names = {key: source.name for key, source in inputs.sources.items()}
+        label = scenario_label(scenario, names)
+        index = publish_scenario_site(opaque(analysed), target, label)
+        publish_link(site_url(settings, index), key=f"{scenario.key}-site", text=label)
+        return {
+            "index": index,
+            "scenario": label,
+            "new_analyses": 0,
+            "report": None,
+            "plans": None,
+            "procedures": [_row(a) for a in analysed],
+        }
     stored = [
         d
         for i in range(0, len(analysed), BATCH_SIZE)
@@ -107,19 +143,22 @@ def reengineer_catalog(
         publish_plans_page(plans, lambda path: site_url(settings, str(Path(target) / path)))
     report = publish_review_report(url, target, opaque(analysed), inputs, selected)
     index = publish_site(url, target, selected, inputs)
+    publish_link(site_url(settings, index), key="review-site")
     return {
         "index": index,
         "report": str(Path(target) / report),
         "new_analyses": sum(d.created for d in stored),
         "plans": str(Path(target) / plans.simplification) if plans else None,
-        "procedures": [
-            {
-                "code": a.result.code,
-                "name": a.result.name,
-                "before": a.result.before.model_dump(),
-                "after": a.result.after.model_dump(),
-                "changes": len(a.result.changes),
-            }
-            for a in analysed
-        ],
+        "procedures": [_row(a) for a in analysed],
+    }
+
+
+def _row(a: Analysed) -> dict[str, Any]:
+    """What the run returns of one procedure."""
+    return {
+        "code": a.result.code,
+        "name": a.result.name,
+        "before": a.result.before.model_dump(),
+        "after": a.result.after.model_dump(),
+        "changes": len(a.result.changes),
     }

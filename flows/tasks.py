@@ -16,12 +16,13 @@ from prefect.utilities.annotations import quote
 from sqlmodel import Session
 
 from analysis.result import Inputs, signature
+from analysis.scenario import Scenario
 from diagrams.figures import diagram_files
-from flows.artifacts import publish_procedure
+from flows.artifacts import FullSize, publish_procedure
 from flows.parameters import OutputOptions
 from inputs.files import find_procedure_files, load_procedures
 from inputs.registry import load_inputs, load_plan_settings
-from inputs.settings import get_settings
+from inputs.settings import get_settings, site_url
 from jobs.batches import Analysed, analyse_versions, store_batch
 from jobs.plans import write_plans
 from jobs.review import approved_versions, version_diffs
@@ -42,6 +43,7 @@ __all__ = [
     "opaque",
     "publish_pages",
     "publish_plan_documents",
+    "publish_scenario_site",
     "publish_site",
     "read_files",
     "read_inputs",
@@ -115,15 +117,26 @@ def store(
 
 
 @task(cache_policy=NONE)
-def publish_pages(analysed: list[Analysed], out_dir: str, output: OutputOptions) -> None:
-    """Each procedure's page in the Prefect UI, under its stable key, with its diagrams
-    (rendered under `out_dir`)."""
+def publish_pages(
+    analysed: list[Analysed],
+    out_dir: str,
+    output: OutputOptions,
+    scenario: Scenario | None = None,
+    label: str = "",
+) -> None:
+    """Each procedure's page in the Prefect UI, under its stable key (a scenario's under
+    its own), with its diagrams (rendered under `out_dir`)."""
+    settings = get_settings()
     for item in analysed:
-        before = (Path(out_dir) / item.diagrams.before_svg).read_bytes()
-        after = (Path(out_dir) / item.diagrams.after_svg).read_bytes()
-        publish_procedure(
-            SiteEntry(item.result, item.diagrams), before, after, output.image_width_px
+        files = [Path(out_dir) / f for f in (item.diagrams.before_svg, item.diagrams.after_svg)]
+        before, after = (f.read_bytes() for f in files)
+        entry = SiteEntry(item.result, item.diagrams)
+        full = FullSize(
+            site_url(settings, str(files[0])),
+            site_url(settings, str(files[1])),
+            site_url(settings, str(Path(out_dir) / entry.page)),
         )
+        publish_procedure(entry, before, after, output.image_width_px, full, scenario, label)
 
 
 @task(cache_policy=NONE)
@@ -182,4 +195,13 @@ def publish_site(
         )
     report = "report/vi/index.html"
     linked = report if (out / report).exists() else None
-    return str(write_site(out, entries, RULES_VERSION, linked, pages))
+    upload = "/upload" if get_settings().site_url else None  # served by tthc serve
+    return str(write_site(out, entries, RULES_VERSION, linked, pages, upload=upload))
+
+
+@task(cache_policy=NONE)
+def publish_scenario_site(analysed: list[Analysed], out_dir: str, label: str) -> str:
+    """Write a scenario's own site (its procedures only, every page marked with `label`)
+    under `out_dir`, its folder; return the index's path."""
+    entries = [SiteEntry(item.result, item.diagrams) for item in analysed]
+    return str(write_site(Path(out_dir), entries, RULES_VERSION, scenario=label))

@@ -9,7 +9,7 @@ from typing import Any
 
 from analysis.diff import VersionDiff
 from diagrams.dot import CHANNEL_VI, KIND_VI
-from publishing.labels import Lang, figure, local_time
+from publishing.labels import Lang, figure, local_time, plain_number
 
 __all__ = ["diff_lines", "review_lines"]
 
@@ -62,7 +62,13 @@ _WORDS: dict[Lang, dict[str, str]] = {
 
 
 def _value(attribute: str, value: str, lang: Lang) -> str:
-    """A channel or a kind of step in words (Vietnamese; English keeps the term)."""
+    """A channel or a kind of step in words (Vietnamese; English keeps the term), hours
+    in the language's number format."""
+    if attribute == "hours":
+        try:
+            return plain_number(float(value), 2, lang)
+        except ValueError:  # not timed
+            return value
     words = {"channel": {**CHANNEL_VI, "internal": "nội bộ"}, "kind": KIND_VI}.get(attribute)
     if lang == "vi" and words:
         return words.get(value, value)

@@ -5,12 +5,15 @@ they cannot drift apart."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from analysis.approval import Approval
+from analysis.scenario import Scenario
 from models.procedure import HOURS_PER_DAY
+from rules import CATALOGUE
 
 __all__ = [
     "APPROVAL_LEVELS",
@@ -27,7 +30,11 @@ __all__ = [
     "markdown_text",
     "number",
     "plain_number",
+    "rule_title",
+    "scenario_label",
+    "setting",
     "shown_code",
+    "vnd",
     "working_days",
     "working_time",
 ]
@@ -252,23 +259,53 @@ def number(value: float, lang: Lang, decimals: int = 0) -> str:
     return text
 
 
-def figure(key: str, value: Any, lang: Lang = "vi") -> str:
+def figure(key: str, value: Any, lang: Lang = "vi", decimals: int | None = None) -> str:
     """A measure as every publication shows it: days to two decimals, shares in percent,
-    đồng to the unit, in the language's number format.
+    đồng and counts to the unit, in the language's number format; `decimals` overrides
+    the measure's (a total in days to one decimal, đồng in billions).
 
     >>> figure("lead_time_days", 1.2912), figure("cost_per_year_vnd", 6384978000)
     ('1,29', '6.384.978.000')
-    >>> figure("value_added_share", 0.4567, "en")
-    '45.7%'
+    >>> figure("value_added_share", 0.4567, "en"), figure("steps", 1234, "en")
+    ('45.7%', '1,234')
+    >>> figure("lead_time_days", 265.68, decimals=1), figure("cost_per_year_vnd", 517.7, "vi", 1)
+    ('265,7', '517,7')
     """
     if value is None:
         return "—"  # not measured (stored by an engine that did not compute it)
     if key in ("lead_time_days", "expected_lead_time_days", "expected_visits"):
-        return number(value, lang, 2)
+        return number(value, lang, 2 if decimals is None else decimals)
     if key == "value_added_share":
-        return number(value * 100, lang, 1) + "%"
-    if key.endswith("_vnd"):
-        return number(value, lang)
+        return number(value * 100, lang, 1 if decimals is None else decimals) + "%"
+    if key.endswith("_vnd") or (isinstance(value, int) and not isinstance(value, bool)):
+        return number(value, lang, decimals or 0)
+    return str(value)
+
+
+def vnd(amount: float, lang: Lang = "vi") -> str:
+    """An amount of đồng, with its unit, as the language writes it.
+
+    >>> vnd(6384978000), vnd(6384978000, "en")
+    ('6.384.978.000 đồng', '6,384,978,000 VND')
+    """
+    return f"{number(amount, lang)} {'đồng' if lang == 'vi' else 'VND'}"
+
+
+def setting(value: object, lang: Lang = "vi") -> str:
+    """A cost or plan setting as a report quotes it: numbers in the language's format
+    (without trailing zeros), text as it is, a mapping or a list item by item.
+
+    >>> setting(47000), setting(0.5, "en"), setting({"GSO": 47000, "x": [1.5]})
+    ('47.000', '0.5', '{GSO: 47.000, x: [1,5]}')
+    """
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int | float):
+        return plain_number(value, 3, lang)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {setting(v, lang)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(setting(v, lang) for v in value) + "]"
     return str(value)
 
 
@@ -287,14 +324,15 @@ COST_METHODS = {
 }
 
 
-def plain_number(value: float, decimals: int = 2) -> str:
-    """A Vietnamese number without trailing zeros.
+def plain_number(value: float, decimals: int = 2, lang: Lang = "vi") -> str:
+    """A number without trailing zeros, Vietnamese unless told.
 
-    >>> plain_number(2.50), plain_number(3.0), plain_number(1234.5)
-    ('2,5', '3', '1.234,5')
+    >>> plain_number(2.50), plain_number(3.0), plain_number(1234.5), plain_number(0.5, 2, "en")
+    ('2,5', '3', '1.234,5', '0.5')
     """
-    text = number(value, "vi", decimals)
-    return text.rstrip("0").rstrip(",") if "," in text else text
+    text = number(value, lang, decimals)
+    mark = "," if lang == "vi" else "."
+    return text.rstrip("0").rstrip(mark) if mark in text else text
 
 
 def working_days(days: float) -> str:
@@ -348,3 +386,28 @@ def local_time(moment: datetime, with_time: bool = True) -> str:
     """
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return aware.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M" if with_time else "%d/%m/%Y")
+
+
+def rule_title(code: str) -> str:
+    """A rule as an analyst picks it: its code and what it does, in Vietnamese.
+
+    >>> rule_title("ST01")
+    'ST01 — Bỏ bước chuyển hồ sơ trung gian'
+    """
+    rule = next(r for r in CATALOGUE if r.code == code)
+    return f"{code} — {rule.reason.split(':')[0]}"
+
+
+def scenario_label(scenario: Scenario, source_names: Mapping[str, str]) -> str:
+    """The line every page of a scenario carries, in Vietnamese.
+
+    >>> scenario_label(Scenario(("CH01",), ("land_db",)), {"land_db": "CSDL đất đai"})
+    'Kịch bản giả định: chỉ áp dụng quy tắc CH01; kết nối CSDL đất đai (land_db)'
+    """
+    parts = []
+    if scenario.rules:
+        parts.append("chỉ áp dụng quy tắc " + ", ".join(scenario.rules))
+    if scenario.connect:
+        named = [f"{source_names.get(s, s)} ({s})" for s in scenario.connect]
+        parts.append("kết nối " + ", ".join(named))
+    return "Kịch bản giả định: " + "; ".join(parts)

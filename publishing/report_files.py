@@ -22,6 +22,7 @@ from publishing.labels import (
     inert_cell,
     markdown_text,
     number,
+    setting,
     shown_code,
 )
 from publishing.plan_docs import PLAN_DOCUMENTS
@@ -76,7 +77,13 @@ def table_rows(report: Report, lang: Lang) -> tuple[list[str], list[list[object]
 
 
 def _assumptions(report: Report) -> list[tuple[str, object]]:
-    return [(key, str(value)) for key, value in report.costs.model_dump().items()]
+    """The cost settings as spreadsheet cells: numbers stay numbers, the rest is text."""
+    settings = report.costs.model_dump().items()
+    return [(key, value if _is_number(value) else str(value)) for key, value in settings]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _write_xlsx(report: Report, lang: Lang, path: Path) -> None:
@@ -148,6 +155,7 @@ def _render(name: str, lang: Lang, **context: object) -> str:
         w=LABELS[lang],
         lang=lang,
         number=lambda v, d=0: number(v, lang, d),
+        setting=lambda v: setting(v, lang),
         code=lambda p: shown_code(p.code, p.code_status, lang),
         md=markdown_text,
         flag=lambda v: _flag(v, lang),

@@ -93,11 +93,15 @@ def write_site(
     rules_version: str,
     report: str | None = None,
     pages: Collection[str] | None = None,
+    scenario: str | None = None,
+    upload: str | None = None,
 ) -> Path:
     """Write `index.html` and one page per procedure; return the index's path.
 
     `report`, when given, is the consolidated report's page, relative to `out_dir`.
     `pages`, when given, limits the pages rewritten to these codes (and the missing).
+    `scenario`, when given, is the line that marks every page as a scenario's.
+    `upload`, when given, is the address of the page where files are handed in.
     """
     ordered = in_catalogue_order(entries)
     (out_dir / "procedures").mkdir(parents=True, exist_ok=True)
@@ -112,6 +116,7 @@ def write_site(
             metric_labels=METRIC_LABELS,
             readiness=READINESS_LABELS,
             plan=plan if (out_dir / plan).exists() else None,
+            scenario=scenario,
         )
         write_atomically(out_dir / entry.page, html.encode("utf-8"))
     index = out_dir / "index.html"
@@ -122,6 +127,8 @@ def write_site(
         rules_version=rules_version,
         report=report,
         plans=plans,
+        scenario=scenario,
+        upload=upload,
     )
     write_atomically(index, html.encode("utf-8"))
     return index

@@ -10,10 +10,17 @@ import base64
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from analysis.whatif import Gain
 from models.measures import Measures
-from publishing.labels import approval_label, figure, markdown_text, shown_code
+from publishing.labels import (
+    LABELS,
+    approval_label,
+    figure,
+    markdown_text,
+    number,
+    shown_code,
+)
 from publishing.site import METRIC_LABELS, SiteEntry
 
 __all__ = [
@@ -25,6 +32,7 @@ __all__ = [
     "procedure_rows",
     "review_markdown",
     "summary_markdown",
+    "whatif_rows",
 ]
 
 
@@ -98,18 +106,19 @@ def procedure_markdown(entry: SiteEntry, before_svg: str, after_svg: str) -> str
     return "\n".join(lines) + "\n"
 
 
-def procedure_rows(entries: Sequence[SiteEntry]) -> list[dict[str, Any]]:
-    """One row per analysed procedure, for the run's table."""
+_WORDS = LABELS["vi"]
+_ROW_MEASURES = ("steps", "visits", "documents", "lead_time_days", "cost_per_year_vnd")
+
+
+def procedure_rows(entries: Sequence[SiteEntry]) -> list[dict[str, str]]:
+    """One row per analysed procedure, for the run's table: Vietnamese column names,
+    numbers as Vietnamese text (before → after)."""
     return [
         {
-            "code": e.code,
-            "name": e.name,
-            "steps": f"{e.before.steps} → {e.after.steps}",
-            "visits": f"{e.before.visits} → {e.after.visits}",
-            "documents": f"{e.before.documents} → {e.after.documents}",
-            "days": _change(e, "lead_time_days"),
-            "cost_per_year_vnd": _change(e, "cost_per_year_vnd"),
-            "changes": len(e.changes),
+            _WORDS["code"]: e.code,
+            _WORDS["name"]: e.name,
+            **{_WORDS[key]: _change(e, key) for key in _ROW_MEASURES},
+            "Số thay đổi đề xuất": number(len(e.changes), "vi"),
         }
         for e in entries
     ]
@@ -128,14 +137,19 @@ def summary_markdown(done: Sequence[Reanalysed], skipped: int, limit: int = 200)
     lines = [
         "# Phân tích lại hằng đêm",
         "",
-        f"Phân tích lại **{len(analysed)}** thủ tục; **{skipped}** thủ tục không đổi nên bỏ qua."
-        + (f" **{elsewhere}** thủ tục đã được một lần chạy khác phân tích." if elsewhere else ""),
+        f"Phân tích lại **{number(len(analysed), 'vi')}** thủ tục; **{number(skipped, 'vi')}** "
+        "thủ tục không đổi nên bỏ qua."
+        + (
+            f" **{number(elsewhere, 'vi')}** thủ tục đã được một lần chạy khác phân tích."
+            if elsewhere
+            else ""
+        ),
         "",
     ]
     for reason, label in _REASONS.items():
         count = sum(d.reason == reason for d in analysed)
         if count:
-            lines.append(f"- {label}: {count}")
+            lines.append(f"- {label}: {number(count, 'vi')}")
     if done:
         lines += [
             "",
@@ -152,7 +166,8 @@ def summary_markdown(done: Sequence[Reanalysed], skipped: int, limit: int = 200)
                 + " |"
             )
         if len(done) > limit:
-            lines.append(f"\n… và {len(done) - limit} thủ tục khác (xem bảng của lần chạy).")
+            more = number(len(done) - limit, "vi")
+            lines.append(f"\n… và {more} thủ tục khác (xem bảng của lần chạy).")
     return "\n".join(lines) + "\n"
 
 
@@ -168,7 +183,8 @@ def plans_markdown(links: Mapping[str, str], restructuring: int) -> str:
     restructuring plans were written beside them."""
     lines = ["# Văn bản trình (dự thảo)", ""]
     lines += [f"- [{markdown_text(label)}](<{address}>)" for label, address in links.items()]
-    lines.append(f"- {restructuring} phương án tái cấu trúc quy trình, mỗi thủ tục một tệp Word")
+    count = number(restructuring, "vi")
+    lines.append(f"- {count} phương án tái cấu trúc quy trình, mỗi thủ tục một tệp Word")
     return "\n".join(lines) + "\n"
 
 
@@ -190,3 +206,19 @@ def diff_markdown(code: str, name: str, lines: Sequence[str]) -> str:
     head = [f"# {markdown_text(name)}", f"Mã {markdown_text(code)} · thủ tục được duyệt so với "
             "hiện trạng", ""]  # fmt: skip
     return "\n".join(head + [f"- {markdown_text(line.strip())}" for line in lines]) + "\n"
+
+
+def whatif_rows(gains: Sequence[Gain]) -> list[dict[str, str]]:
+    """One row per procedure that gains from connecting data sources, for the what-if
+    run's table: Vietnamese column names, numbers as Vietnamese text."""
+    return [
+        {
+            _WORDS["code"]: g.code,
+            _WORDS["name"]: g.name,
+            "Giấy tờ không còn phải nộp": number(len(g.documents_dropped), "vi"),
+            "Bước bỏ được": number(len(g.steps_removed), "vi"),
+            "Ngày làm việc tiết kiệm/hồ sơ": figure("lead_time_days", g.days_saved_per_dossier),
+            "Chi phí tiết kiệm/năm (đồng)": figure("cost_per_year_vnd", g.vnd_saved_per_year),
+        }
+        for g in gains
+    ]

@@ -430,9 +430,19 @@ def outdated(
         col(Analysis.context_hash),
     ).order_by(col(Analysis.id))  # the newest last, so it wins
     newest = {row[0]: row[1:] for row in session.execute(keys)}
+    current = set(
+        session.execute(
+            sa_select(col(Analysis.before_version_id)).where(
+                col(Analysis.rules_version) == rules_signature,
+                col(Analysis.context_hash) == inputs_key,
+            )
+        ).scalars()
+    )
     found = []
     latest = latest_versions(session) if latest is None else latest
     for procedure, version in sorted(latest.items()):
+        if version in current:  # whatever was stored after it (an experiment) is not it
+            continue
         last = newest.get(procedure)
         if last is None:
             found.append(Outdated(version, "new", None))

@@ -44,8 +44,7 @@ from store.queries import (
     version_history,
 )
 from store.reviews import reviews_of
-from tthc.serve import Stack, start
-from tthc.serve import stop as stop_stack
+from tthc.serve import Stack, check, shut_down, start
 
 app = typer.Typer(
     help="Re-engineer Vietnamese administrative procedures (TTHC).", no_args_is_help=True
@@ -421,10 +420,11 @@ def demo(
     _preflight(get_settings().out_dir)
     from flows.reengineer import reengineer_catalog
 
-    try:
-        result = reengineer_catalog()
-    except TthcError as error:
-        raise _fail(error) from error
+    state = reengineer_catalog(return_state=True)
+    if not state.is_completed():  # the run's one sentence (the log has the rest)
+        typer.echo(f"error: {state.message}", err=True)
+        raise typer.Exit(1)
+    result = cast("dict[str, Any]", state.result())
     for row in result["procedures"]:
         b, a = row["before"], row["after"]
         typer.echo(
@@ -458,25 +458,37 @@ def _preflight(out_dir: Path) -> None:
 def _stack() -> Stack:
     settings = get_settings()
     home = Path(os.environ.get("PREFECT_HOME", PROJECT_ROOT / "var" / "prefect"))
-    return Stack(project=PROJECT_ROOT, home=home, out_dir=settings.out_dir)
+    return Stack(
+        project=PROJECT_ROOT,
+        home=home,
+        port=settings.ui_port,
+        site_port=settings.site_port,
+        out_dir=settings.out_dir,
+        drafts_dir=PROJECT_ROOT / "var" / "drafts",
+    )
 
 
 @app.command()
 def serve() -> None:
-    """Start a Prefect server, the work pool, the deployments, a worker and the review site."""
+    """Start a Prefect server, the work pool, the deployments, a worker and the review site
+    with its upload page, on TTHC_UI_PORT and TTHC_SITE_PORT (127.0.0.1); refuse, starting
+    nothing, while they are taken or this stack already runs."""
     stack = _stack()
-    typer.echo("Starting the Prefect server (about 15 s)…")
     try:
+        check(stack)
+        typer.echo("Starting the Prefect server (about 15 s)…")
         start(stack)
     except TthcError as error:
         raise _fail(error) from error
     typer.echo(f"Prefect UI:   {stack.ui_url}")
     typer.echo(f"Review site:  {stack.site_url}")
+    typer.echo(f"Upload page:  {stack.upload_url}   (saves to {stack.drafts})")
     typer.echo(f"Logs:         {stack.run_dir}/*.log   (stop with `make stop`)")
 
 
 @app.command()
 def stop() -> None:
-    """Stop what `tthc serve` started."""
-    stopped = stop_stack(_stack())
-    typer.echo(f"Stopped: {', '.join(stopped)}" if stopped else "Nothing was running.")
+    """Stop what `tthc serve` started: the worker and its flow runs, the review site, the
+    Prefect server; and say what was stopped."""
+    stopped = [str(part) for part in shut_down(_stack())]
+    typer.echo(f"Stopped: {'; '.join(stopped)}." if stopped else "Nothing was running.")

@@ -90,7 +90,11 @@ def test_the_procedure_form_has_dropdowns_bounds_and_descriptions(stack: Stack) 
     assert any("land_db" in e and "population_db" in e for e in enums)  # data sources
     width = schema["definitions"]["OutputOptions"]["properties"]["image_width_px"]
     assert (width["minimum"], width["maximum"]) == (240, 1600)
-    assert "National codes" in schema["properties"]["codes"]["description"]
+    assert "Mã thủ tục" in schema["properties"]["codes"]["description"]
+    titles = {name: field["title"] for name, field in schema["properties"].items()}
+    assert titles["codes"] == "Mã thủ tục" and titles["rules"] == "Quy tắc áp dụng"
+    rules = " ".join(schema["properties"]["rules"]["description"].split())
+    assert "ST01 — Bỏ bước chuyển hồ sơ trung gian" in rules
 
 
 def test_a_run_started_through_the_api_shows_the_procedure_in_the_ui(stack: Stack) -> None:

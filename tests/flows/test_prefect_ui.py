@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
-from tests.conftest import CHROMIUM
+from analysis.scenario import scenario_of
+from tests.conftest import CATALOG, CHROMIUM
 from tthc.serve import Stack
 
 DEPLOYMENT = "reengineer-procedure"
@@ -70,25 +71,32 @@ def test_an_analyst_runs_a_procedure_from_the_ui_and_sees_its_diagrams(
     page.get_by_role("button", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Custom run").click()
 
-    page.get_by_role("button", name="Select rules").click()
+    expect(page.get_by_text("Mã thủ tục (Optional)")).to_be_visible()
+    expect(page.get_by_text("ST01 — Bỏ bước chuyển hồ sơ trung gian")).to_be_visible()
+    page.get_by_role("button", name="Add item").click()
+    page.get_by_role("textbox").last.fill(" 1.001193 ")  # a pasted space is forgiven
+    page.get_by_role("button", name="Select Quy tắc áp dụng").click()
     for code in ("DO01", "DO02", "ST01"):
         page.get_by_role("option", name=code, exact=True).click()
     page.keyboard.press("Escape")
     expect(page.get_by_role("button", name="Remove DO02 tag")).to_be_visible()
     expect(page.get_by_role("option", name="FL02", exact=True)).to_be_hidden()
-    page.screenshot(path=str(shots / "prefect-run-form.png"))
+    page.screenshot(path=str(shots / "prefect-run-form.png"), full_page=True)
 
     answer = _submit(page)
     assert answer.ok, answer.text()[:500]
     run = answer.json()
     assert run["parameters"]["rules"] == ["DO01", "DO02", "ST01"]
-    assert run["parameters"]["codes"] == ["1.001193"]  # the deployment's default
     page.goto(f"{ui}/runs/flow-run/{run['id']}")
     _wait_completed(page)
+    expect(page.get_by_text("reengineer 1.001193").first).to_be_visible()  # its name
     page.screenshot(path=str(shots / "prefect-run-completed.png"))
 
+    scenario = scenario_of(["DO01", "DO02", "ST01"], ())
+    assert scenario is not None  # only some rules: a scenario, with pages of its own
     page.get_by_role("tab", name="Artifacts", exact=True).click()
-    page.get_by_role("link", name=re.compile(r"\bprocedure-1-001193\b")).click()
+    key = f"{scenario.key}-procedure-1-001193"
+    page.get_by_role("link", name=re.compile(rf"\b{key}\b")).click()
     page.wait_for_url(re.compile(r"/artifacts/artifact/"))
     diagrams = page.locator('img[src^="data:image/svg+xml;base64,"]')
     expect(diagrams).to_have_count(2)
@@ -103,7 +111,73 @@ def test_an_analyst_runs_a_procedure_from_the_ui_and_sees_its_diagrams(
         arg='img[src^="data:image/svg+xml;base64,"]',
     )
     expect(page.get_by_role("heading", name="Đăng ký khai sinh")).to_be_visible()
+    expect(
+        page.get_by_test_id("markdown-display").get_by_text(
+            "Kịch bản giả định: chỉ áp dụng quy tắc ST01, DO01, DO02"
+        )
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="trang của thủ tục trên trang rà soát")).to_be_visible()
     page.set_viewport_size({"width": 1400, "height": 1500})
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(shots / "prefect-artifact.png"))
+    page.close()
+
+
+def _open_form(page: Page, ui: str) -> None:
+    page.goto(f"{ui}/deployments", wait_until="domcontentloaded")
+    page.locator(
+        'a[href*="/deployments/deployment/"]', has_text=re.compile(rf"^{DEPLOYMENT}$")
+    ).first.click()
+    page.get_by_role("button", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Custom run").click()
+
+
+def test_a_wrong_code_ends_the_run_with_one_vietnamese_sentence(
+    stack: Stack, browser: Browser, shots: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(30_000)
+    ui = f"{stack.ui_url}/v2"
+    _open_form(page, ui)
+    page.get_by_role("button", name="Add item").click()
+    page.get_by_role("textbox").last.fill("9.999999")
+    answer = _submit(page)
+    assert answer.ok, answer.text()[:500]
+    page.goto(f"{ui}/runs/flow-run/{answer.json()['id']}")
+    badge = page.locator('[data-slot="badge"][class*="bg-state-failed"]').first
+    expect(badge).to_be_visible(timeout=RUN_TIMEOUT_S * 1000)
+    sentence = "Không tìm thấy thủ tục 9.999999 trong kho dữ liệu hay danh mục kèm theo."
+    page.reload()
+    said = page.get_by_text(sentence).first
+    expect(said).to_be_visible()
+    said.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "prefect-wrong-code.png"))
+    page.get_by_role("tab", name="Artifacts", exact=True).click()
+    page.get_by_role("link", name=re.compile(r"\binput-error\b")).click()
+    expect(page.get_by_test_id("markdown-display").get_by_text("Cách sửa:")).to_be_visible()
+    page.close()
+
+
+def test_an_analyst_hands_in_a_file_on_the_upload_page(
+    stack: Stack, browser: Browser, shots: Path, tmp_path: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.set_default_timeout(30_000)
+    bad = tmp_path / "sai.yaml"
+    bad.write_text("code: 1.001193\nname: Thiếu các phần bắt buộc\n", "utf-8")
+    page.goto(f"{stack.site_url}upload")
+    page.set_input_files('input[type="file"]', str(bad))
+    page.get_by_role("button", name="Kiểm tra và nộp").click()
+    expect(page.get_by_role("heading", name="Tệp chưa hợp lệ: chưa lưu")).to_be_visible()
+    assert page.locator("ul.problems li").count() >= 1
+    page.screenshot(path=str(shots / "upload-refused.png"), full_page=True)
+
+    good = CATALOG / "essential" / "10-dang-ky-khai-tu.yaml"
+    page.set_input_files('input[type="file"]', str(good))
+    page.get_by_role("button", name="Kiểm tra và nộp").click()
+    expect(page.get_by_role("heading", name="Đã nhận tệp")).to_be_visible()
+    page.screenshot(path=str(shots / "upload-accepted.png"), full_page=True)
+    page.get_by_role("link", name="xem lượt chạy trong Prefect").click()
+    page.wait_for_url(re.compile(r"/runs/flow-run/"))
+    _wait_completed(page)
     page.close()

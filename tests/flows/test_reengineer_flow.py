@@ -38,6 +38,7 @@ def test_flow_stores_renders_and_is_repeatable(
     first = reengineer_catalog(paths=[str(catalog)], out_dir=str(out))
     second = reengineer_catalog(paths=[str(catalog)], out_dir=str(out))
     get_settings.cache_clear()
+    assert isinstance(first, dict) and isinstance(second, dict)
 
     assert first["new_analyses"] == 3 and second["new_analyses"] == 0
     assert first["procedures"] == second["procedures"]

@@ -22,7 +22,6 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 
 from inputs.settings import PROJECT_ROOT, get_settings
-from models.errors import FolderNotAllowed
 from tthc.serve import Stack
 
 if TYPE_CHECKING:
@@ -116,12 +115,15 @@ def test_flows_refuse_folders_outside_the_settings(
     monkeypatch.setenv("TTHC_DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
     get_settings.cache_clear()
     try:
-        with pytest.raises(FolderNotAllowed, match="outside the output folder"):
-            reengineer_catalog(out_dir=str(tmp_path / "elsewhere"))
-        with pytest.raises(FolderNotAllowed, match="TTHC_INBOX_DIRS"):
-            import_catalog(path="/etc")
-        with pytest.raises(FolderNotAllowed, match="TTHC_INBOX_DIRS"):
-            import_catalog(path="catalog/../../../etc")
+        refused = [
+            reengineer_catalog(out_dir=str(tmp_path / "elsewhere"), return_state=True),
+            import_catalog(path="/etc", return_state=True),
+            import_catalog(path="catalog/../../../etc", return_state=True),
+        ]
+        assert all(state.is_failed() for state in refused)
+        messages = [str(state.message) for state in refused]
+        assert "outside the output folder" in messages[0]
+        assert all("TTHC_INBOX_DIRS" in message for message in messages[1:])
     finally:
         get_settings.cache_clear()
     assert not (tmp_path / "elsewhere").exists() and not (tmp_path / "store.db").exists()

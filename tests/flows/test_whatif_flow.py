@@ -20,6 +20,7 @@ def test_connecting_the_land_database_gains_and_stores_nothing(
     get_settings.cache_clear()
     gains = whatif_connect(connect=["land_db"])
     get_settings.cache_clear()
+    assert isinstance(gains, list)
     assert gains and all(g["vnd_saved_per_year"] >= 0 for g in gains)
     assert [g["vnd_saved_per_year"] for g in gains] == sorted(
         (g["vnd_saved_per_year"] for g in gains), reverse=True

@@ -60,7 +60,7 @@ def test_xlsx_holds_the_same_numbers_as_numbers(report: Report, files: ReportFil
     assert table.cell(2, money).number_format == "#,##0"
     assert changes.max_row - 1 == sum(len(p.changes) for p in report.procedures)
     settings = {row[0]: row[1] for row in assumptions.iter_rows(min_row=2, values_only=True)}
-    assert settings["hourly_income_vnd"] == str(report.costs.hourly_income_vnd)
+    assert settings["hourly_income_vnd"] == report.costs.hourly_income_vnd  # a number
     assert settings["version"] == report.costs.version
 
 
