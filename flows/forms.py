@@ -1,20 +1,38 @@
-"""Vietnamese titles on the deployments' forms.
+"""The deployments' forms as analysts read them: Vietnamese titles and a procedure picker.
 
 Prefect titles each top-level field of a deployment's form with the parameter's name
 (`codes`, `review_wait_hours`) and takes its description from the flow's docstring. The
-titles an analyst reads are set here, on the deployed schemas; `tthc serve` runs
-`python -m flows.forms` after deploying prefect.yaml.
+titles an analyst reads are set here, on the deployed schemas, and the procedure fields
+become a picker of the procedures the engine can analyse (the store's and the bundled
+catalogue's, "1.001193 — Đăng ký khai sinh"; `clean_codes` keeps the code). `tthc serve`
+runs `python -m flows.forms` after deploying prefect.yaml; every import refreshes the
+picker.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from copy import deepcopy
 from typing import Any
 
 from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.actions import DeploymentUpdate
+from sqlmodel import Session
 
-__all__ = ["FORM_TITLES", "title_forms", "titled"]
+from flows.parameters import PICK_SEPARATOR
+from inputs.files import find_procedure_files, load_procedures
+from inputs.settings import get_settings
+from store.engine import shared_engine
+from store.queries import procedures
+
+__all__ = [
+    "FORM_TITLES",
+    "known_procedures",
+    "procedure_choices",
+    "refresh_forms",
+    "title_forms",
+    "titled",
+]
 
 _CODES = "Mã thủ tục"
 _RULES = "Quy tắc áp dụng"
@@ -44,33 +62,72 @@ FORM_TITLES: dict[str, dict[str, str]] = {
 """Deployment → parameter → the title its form shows."""
 
 
-def titled(schema: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
-    """`schema` (a deployment's parameter schema) with these titles on its fields."""
+PICKED = "codes"
+"""The field that picks procedures, wherever a form has it."""
+
+
+def titled(
+    schema: dict[str, Any], titles: dict[str, str], choices: Sequence[str] = ()
+) -> dict[str, Any]:
+    """`schema` (a deployment's parameter schema) with these titles on its fields and,
+    when there are `choices`, its procedure field a picker of them."""
     result = deepcopy(schema)
     for name, field in result.get("properties", {}).items():
         if name in titles:
             field["title"] = titles[name]
+        if name == PICKED and choices:  # pick one, or type a code (the API's way)
+            field["items"] = {
+                "anyOf": [
+                    {"type": "string", "enum": list(choices), "title": "Chọn thủ tục"},
+                    {"type": "string", "title": "Nhập mã"},
+                ]
+            }
     return result
 
 
-def title_forms(client: SyncPrefectClient) -> list[str]:
-    """Set the titles on every deployment of `FORM_TITLES` the server holds; return the
-    names of those retitled."""
+def procedure_choices(names: Mapping[str, str]) -> list[str]:
+    """The picker's entries, in code order: "1.001193 — Đăng ký khai sinh".
+
+    >>> procedure_choices({"2.000001": "Cấp phép", "1.001193": "Đăng ký khai sinh"})
+    ['1.001193 — Đăng ký khai sinh', '2.000001 — Cấp phép']
+    """
+    return [f"{code}{PICK_SEPARATOR}{names[code]}" for code in sorted(names)]
+
+
+def known_procedures() -> dict[str, str]:
+    """Code → name of every procedure a run can take: the store's and the catalogue's."""
+    settings = get_settings()
+    files = find_procedure_files([settings.catalog_dir])
+    names = {p.code: p.name for p in load_procedures(files).values()}
+    with Session(shared_engine(settings.database_url)) as session:
+        names |= {record.code: record.name for record, _ in procedures(session)}
+    return names
+
+
+def title_forms(client: SyncPrefectClient, choices: Sequence[str] = ()) -> list[str]:
+    """Set the titles (and the procedure picker's `choices`) on every deployment of
+    `FORM_TITLES` the server holds; return the names of those changed."""
     done = []
     for deployment in client.read_deployments():
         titles = FORM_TITLES.get(deployment.name)
         if titles is None or deployment.parameter_openapi_schema is None:
             continue
-        schema = titled(deployment.parameter_openapi_schema, titles)
+        schema = titled(deployment.parameter_openapi_schema, titles, choices)
         client.update_deployment(deployment.id, DeploymentUpdate(parameter_openapi_schema=schema))
         done.append(deployment.name)
     return done
 
 
+def refresh_forms() -> list[str]:
+    """`title_forms` on the server this process reports to, with the procedures known
+    now; nothing when no deployment is there (a run without `tthc serve`)."""
+    with get_client(sync_client=True) as client:
+        return title_forms(client, procedure_choices(known_procedures()))
+
+
 def main() -> None:
     """Title the forms of the server PREFECT_API_URL names (`python -m flows.forms`)."""
-    with get_client(sync_client=True) as client:
-        print("titled:", ", ".join(title_forms(client)))
+    print("titled:", ", ".join(refresh_forms()))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 
 from flows.artifacts import import_markdown, refuse_error
+from flows.forms import refresh_forms
 from flows.tasks import import_batch, read_files, read_inputs
 from inputs.settings import get_settings, readable_path
 from models.errors import TthcError
@@ -64,4 +65,5 @@ def _import(path: str) -> dict[str, Any]:
         key="import-summary",
         description="Kết quả nhập thủ tục",
     )
+    refresh_forms()  # the new procedures in the forms' picker
     return {"procedures": len(imported), "new_versions": new}

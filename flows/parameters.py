@@ -16,6 +16,7 @@ from rules import RuleCode
 
 __all__ = [
     "DEFAULT_OUTPUT",
+    "PICK_SEPARATOR",
     "BatchSize",
     "OutputOptions",
     "ProcedureCodes",
@@ -86,14 +87,20 @@ DEFAULT_OUTPUT = OutputOptions()
 """Diagrams, the review site and the UI pages: what an analyst expects."""
 
 
-def clean_codes(codes: Iterable[str | None] | None) -> list[str]:
-    """The codes as typed, trimmed, blanks dropped, each once, in order.
+PICK_SEPARATOR = " — "
+"""Between a code and its procedure's name in the forms' picker."""
 
-    >>> clean_codes([" 1.001193 ", None, "", "1.001193", "2.000001"])
+
+def clean_codes(codes: Iterable[str | None] | None) -> list[str]:
+    """The codes as typed or picked, trimmed, blanks and names dropped, each once, in
+    order.
+
+    >>> clean_codes([" 1.001193 ", None, "", "1.001193 — Đăng ký khai sinh", "2.000001"])
     ['1.001193', '2.000001']
     """
     seen: dict[str, None] = {}
     for code in codes or ():
-        if code and code.strip():
-            seen.setdefault(code.strip(), None)
+        kept = (code or "").split(PICK_SEPARATOR)[0].strip()
+        if kept:
+            seen.setdefault(kept, None)
     return list(seen)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.client.schemas.objects import State
 from sqlmodel import Session
@@ -15,7 +16,8 @@ from sqlmodel import Session
 from analysis.result import Inputs
 from analysis.scenario import scenario_of
 from diagrams.render import require_dot
-from flows.artifacts import publish_link, publish_plans_page, refuse_error
+from flows.artifacts import outputs_markdown, publish_link, publish_plans_page, refuse_error
+from flows.forms import refresh_forms
 from flows.tasks import (
     analyse,
     import_batch,
@@ -32,6 +34,7 @@ from jobs.batches import Analysed
 from jobs.review import reviewed_results
 from models.errors import TthcError
 from publishing.labels import local_time, scenario_label
+from publishing.plan_docs import PLAN_DOCUMENTS
 from publishing.report import assemble_report, procedure_report
 from publishing.report_files import publish_report
 from rules import RULES_VERSION, RuleCode, get_rules
@@ -112,6 +115,7 @@ def _reengineer(
     inputs = read_inputs()
     procedures = read_files(read, inputs)
     imported = import_batch(url, procedures)
+    refresh_forms()  # the procedures in the forms' picker
     version_ids = [vid for vid, _ in imported]
     if scenario is not None:  # only some rules: stored nowhere, published apart
         target = str(Path(target) / scenario.folder)
@@ -144,6 +148,24 @@ def _reengineer(
     report = publish_review_report(url, target, opaque(analysed), inputs, selected)
     index = publish_site(url, target, selected, inputs)
     publish_link(site_url(settings, index), key="review-site")
+    written = [("Trang rà soát", index)] + [
+        (label, str(Path(target) / path))
+        for label, path in (
+            ("Báo cáo tổng hợp (HTML)", report),
+            ("Báo cáo tổng hợp (Excel)", "report/vi/report.xlsx"),
+            ("Báo cáo tổng hợp (CSV)", "report/vi/report.csv"),
+            ("Report (English)", "report/en/index.html"),
+            *((label, path) for path, label in PLAN_DOCUMENTS.items() if plans is not None),
+        )
+    ]
+    create_markdown_artifact(
+        outputs_markdown(
+            "Kết quả rà soát, tái cấu trúc danh mục thủ tục",
+            [(label, site_url(settings, path)) for label, path in written],
+        ),
+        key="catalog-outputs",
+        description="Những gì lần chạy đã ghi",
+    )
     return {
         "index": index,
         "report": str(Path(target) / report),

@@ -12,13 +12,15 @@ from typing import TypeVar, cast
 
 from prefect import task
 from prefect.cache_policies import NONE
+from prefect.runtime import flow_run
+from prefect.settings import PREFECT_UI_URL
 from prefect.utilities.annotations import quote
 from sqlmodel import Session
 
 from analysis.result import Inputs, signature
 from analysis.scenario import Scenario
 from diagrams.figures import diagram_files
-from flows.artifacts import FullSize, publish_procedure
+from flows.artifacts import FullSize, artifact_key, publish_procedure
 from flows.parameters import OutputOptions
 from inputs.files import find_procedure_files, load_procedures
 from inputs.registry import load_inputs, load_plan_settings
@@ -28,7 +30,7 @@ from jobs.plans import write_plans
 from jobs.review import approved_versions, version_diffs
 from models.procedure import Procedure
 from publishing.plan_docs import PlanFiles
-from publishing.site import SiteEntry, pages_to_write, write_site
+from publishing.site import SiteEntry, UiLinks, pages_to_write, write_site
 from publishing.ui_pages import Reanalysed
 from rules import RULES_VERSION, get_rules
 from store.engine import shared_engine
@@ -195,8 +197,23 @@ def publish_site(
         )
     report = "report/vi/index.html"
     linked = report if (out / report).exists() else None
-    upload = "/upload" if get_settings().site_url else None  # served by tthc serve
-    return str(write_site(out, entries, RULES_VERSION, linked, pages, upload=upload))
+    served = get_settings().site_url is not None  # by tthc serve, beside its Prefect UI
+    upload = "/upload" if served else None
+    ui = _ui_links([e.code for e in entries]) if served else None
+    return str(write_site(out, entries, RULES_VERSION, linked, pages, upload=upload, ui=ui))
+
+
+def _ui_links(codes: list[str]) -> UiLinks | None:
+    """Where the Prefect UI this run reports to shows each procedure's page and the run."""
+    ui = PREFECT_UI_URL.value()
+    if not ui:
+        return None
+    root = f"{ui.rstrip('/')}/v2"
+    run = flow_run.id
+    return UiLinks(
+        {code: f"{root}/artifacts/key/{artifact_key(code)}" for code in codes},
+        f"{root}/runs/flow-run/{run}" if run else None,
+    )
 
 
 @task(cache_policy=NONE)

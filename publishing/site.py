@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ __all__ = [
     "METRIC_LABELS",
     "READINESS_LABELS",
     "SiteEntry",
+    "UiLinks",
     "pages_to_write",
     "write_site",
 ]
@@ -44,6 +45,16 @@ _environment.globals["figure"] = figure
 _environment.globals["code"] = lambda entry: shown_code(entry.code, entry.code_status, "vi")
 _environment.globals["approval"] = lambda decided: approval_label(decided, "vi")
 _environment.globals["local_time"] = local_time
+
+
+@dataclass(frozen=True)
+class UiLinks:
+    """Where the Prefect UI shows what the site shows."""
+
+    pages: Mapping[str, str]
+    """Procedure code → its page in the UI."""
+    run: str | None = None
+    """The run that writes the site."""
 
 
 @dataclass(frozen=True)
@@ -95,13 +106,15 @@ def write_site(
     pages: Collection[str] | None = None,
     scenario: str | None = None,
     upload: str | None = None,
+    ui: UiLinks | None = None,
 ) -> Path:
     """Write `index.html` and one page per procedure; return the index's path.
 
     `report`, when given, is the consolidated report's page, relative to `out_dir`.
     `pages`, when given, limits the pages rewritten to these codes (and the missing).
     `scenario`, when given, is the line that marks every page as a scenario's.
-    `upload`, when given, is the address of the page where files are handed in.
+    `upload`, when given, is the address of the page where files are handed in; `ui`,
+    where the Prefect UI shows each procedure and the run that writes the pages.
     """
     ordered = in_catalogue_order(entries)
     (out_dir / "procedures").mkdir(parents=True, exist_ok=True)
@@ -117,6 +130,8 @@ def write_site(
             readiness=READINESS_LABELS,
             plan=plan if (out_dir / plan).exists() else None,
             scenario=scenario,
+            ui_page=ui.pages.get(entry.code) if ui else None,
+            ui_run=ui.run if ui else None,
         )
         write_atomically(out_dir / entry.page, html.encode("utf-8"))
     index = out_dir / "index.html"

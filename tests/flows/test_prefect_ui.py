@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Response, expect
+from prefect.client.orchestration import get_client
 
 from analysis.scenario import scenario_of
 from tests.conftest import CATALOG, CHROMIUM
@@ -74,7 +75,8 @@ def test_an_analyst_runs_a_procedure_from_the_ui_and_sees_its_diagrams(
     expect(page.get_by_text("Mã thủ tục (Optional)")).to_be_visible()
     expect(page.get_by_text("ST01 — Bỏ bước chuyển hồ sơ trung gian")).to_be_visible()
     page.get_by_role("button", name="Add item").click()
-    page.get_by_role("textbox").last.fill(" 1.001193 ")  # a pasted space is forgiven
+    page.get_by_role("button", name="Select Chọn thủ tục").click()  # the procedure picker
+    page.get_by_role("option", name="1.001193 — Đăng ký khai sinh", exact=True).click()
     page.get_by_role("button", name="Select Quy tắc áp dụng").click()
     for code in ("DO01", "DO02", "ST01"):
         page.get_by_role("option", name=code, exact=True).click()
@@ -140,7 +142,8 @@ def test_a_wrong_code_ends_the_run_with_one_vietnamese_sentence(
     ui = f"{stack.ui_url}/v2"
     _open_form(page, ui)
     page.get_by_role("button", name="Add item").click()
-    page.get_by_role("textbox").last.fill("9.999999")
+    page.get_by_role("tab", name="Nhập mã").click()  # typed, not picked
+    page.get_by_role("textbox").last.fill(" 9.999999 ")  # a pasted space is forgiven
     answer = _submit(page)
     assert answer.ok, answer.text()[:500]
     page.goto(f"{ui}/runs/flow-run/{answer.json()['id']}")
@@ -180,4 +183,29 @@ def test_an_analyst_hands_in_a_file_on_the_upload_page(
     page.get_by_role("link", name="xem lượt chạy trong Prefect").click()
     page.wait_for_url(re.compile(r"/runs/flow-run/"))
     _wait_completed(page)
+    page.close()
+
+
+def test_the_review_site_links_back_to_the_procedure_in_the_ui(
+    stack: Stack, browser: Browser
+) -> None:
+    with get_client(sync_client=True) as client:  # Playwright's loop runs: the sync client
+        deployment = client.read_deployment_by_name(f"{DEPLOYMENT}/{DEPLOYMENT}")
+        run = client.create_flow_run_from_deployment(
+            deployment.id, parameters={"codes": ["1.001193"]}
+        )
+        deadline = time.monotonic() + RUN_TIMEOUT_S
+        while not (state := client.read_flow_run(run.id).state) or not state.is_final():
+            assert time.monotonic() < deadline, "the run did not finish"
+            time.sleep(1)
+    assert state.is_completed(), state
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(30_000)
+    page.goto(f"{stack.site_url}procedures/1.001193.html")
+    expect(page.get_by_role("link", name="lượt chạy đã cập nhật trang này")).to_have_attribute(
+        "href", f"{stack.ui_url}/v2/runs/flow-run/{run.id}"
+    )
+    page.get_by_role("link", name="Trang của thủ tục trong Prefect").click()
+    page.wait_for_url(re.compile(r"/artifacts/key/procedure-1-001193"))
+    expect(page.get_by_role("heading", name="Đăng ký khai sinh").first).to_be_visible()
     page.close()

@@ -65,6 +65,17 @@ def test_flow_stores_renders_and_is_repeatable(
     assert 'href="../plans/tai-cau-truc/' in page
     links = cast("Artifact | None", Artifact.get("plans"))
     assert links is not None and "phuong-an-don-gian-hoa.docx" in str(links.data)
+    outputs = cast("Artifact | None", Artifact.get("catalog-outputs"))
+    assert outputs is not None
+    listed = str(outputs.data)  # where everything the run wrote went
+    for written in (
+        "index.html",
+        "report/vi/index.html",
+        "report/vi/report.xlsx",
+        "report/en/index.html",
+        "plans/phuong-an-don-gian-hoa.docx",
+    ):
+        assert f"{out / written})" in listed and (out / written).is_file(), written
     for lang in ("vi", "en"):
         report = out / "report" / lang
         assert {f.name for f in report.iterdir()} >= {"index.html", "report.xlsx", "report.csv"}
