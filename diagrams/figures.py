@@ -62,9 +62,12 @@ def _days(days: float) -> str:
     return f"{days:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
-def before_after_dot(analysis: ProcedureAnalysis, *, approved: bool = False) -> tuple[str, str]:
+def before_after_dot(
+    analysis: ProcedureAnalysis, *, approved: bool = False, scenario: str = ""
+) -> tuple[str, str]:
     """DOT source of the before diagram (changes marked) and of the after diagram (titled
-    as the approved version when `approved`, else as the proposal)."""
+    as the approved version when `approved`, else as the proposal); a scenario's label,
+    when given, heads the figures of both."""
     changes = analysis.outcome.changes
     removed = {step: change.rule for change in changes for step in change.removed_steps}
     dropped = {
@@ -72,6 +75,8 @@ def before_after_dot(analysis: ProcedureAnalysis, *, approved: bool = False) -> 
         for d in dropped_documents(analysis.before, analysis.outcome)
     }
     strip = headline(analysis.metrics_before, analysis.metrics_after)
+    if scenario:
+        strip = f"{scenario} · {strip}"
     merged: list[set[str]] = []
     merging: list[str] = []
     for change in changes:
@@ -142,7 +147,7 @@ MAX_DRAWN_STEPS = 400
 
 
 def write_diagrams(
-    out_dir: Path, analysis: ProcedureAnalysis, *, approved: bool = False
+    out_dir: Path, analysis: ProcedureAnalysis, *, approved: bool = False, scenario: str = ""
 ) -> DiagramFiles:
     """Render the before and after diagrams as SVG and PNG under `out_dir/diagrams/`.
 
@@ -153,7 +158,7 @@ def write_diagrams(
     (out_dir / "diagrams").mkdir(parents=True, exist_ok=True)
     files = diagram_files(analysis.code)
     graphs = (analysis.before, analysis.outcome.after)
-    sources = before_after_dot(analysis, approved=approved)
+    sources = before_after_dot(analysis, approved=approved, scenario=scenario)
     for moment, source, G in zip(("before", "after"), sources, graphs, strict=True):
         svg = Path(getattr(files, f"{moment}_svg"))
         formats: tuple[Format, ...] = ("svg", "png")

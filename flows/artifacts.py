@@ -8,7 +8,6 @@ them to Prefect.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import cast
 from uuid import UUID
 
@@ -23,25 +22,30 @@ from prefect.client.schemas.objects import State
 from prefect.states import Failed
 
 from analysis.scenario import Scenario
-from models.errors import TthcError
+from models.errors import InvalidInput, TthcError
 from publishing.labels import markdown_text, number
 from publishing.plan_docs import PLAN_DOCUMENTS, PlanFiles
 from publishing.site import SiteEntry
-from publishing.ui_pages import inline_svg, plans_markdown, procedure_markdown, procedure_rows
+from publishing.ui_pages import (
+    FullSize,
+    full_size_markdown,
+    inline_svg,
+    plans_markdown,
+    procedure_markdown,
+    procedure_rows,
+    refusal_markdown,
+    scenario_markdown,
+)
 
 __all__ = [
-    "FullSize",
     "advance_progress",
     "artifact_key",
-    "import_markdown",
-    "outputs_markdown",
     "publish_link",
     "publish_plans_page",
     "publish_procedure",
     "publish_table",
     "refuse_error",
     "refuse_run",
-    "scenario_markdown",
     "start_progress",
 ]
 
@@ -54,22 +58,6 @@ def artifact_key(code: str) -> str:
     ('procedure-1-001193', 'procedure-1--001193', 'procedure-evn--cap')
     """
     return "procedure-" + code.lower().replace("-", "--").replace(".", "-")
-
-
-@dataclass(frozen=True)
-class FullSize:
-    """Where the review site shows a procedure's diagrams full size, and its page."""
-
-    before_svg: str
-    after_svg: str
-    page: str
-
-    def markdown(self) -> str:
-        """The links under a page in the UI, whose diagrams are shrunk to its column."""
-        return (
-            f"\n\nSơ đồ cỡ đầy đủ: [hiện trạng]({self.before_svg}) · [đề xuất]({self.after_svg})"
-            f" · [trang của thủ tục trên trang rà soát]({self.page})\n"
-        )
 
 
 def publish_procedure(
@@ -88,7 +76,7 @@ def publish_procedure(
         entry, inline_svg(before_svg, width), inline_svg(after_svg, width)
     )
     if full is not None:
-        markdown += full.markdown()
+        markdown += full_size_markdown(full)
     description = f"{markdown_text(entry.code)} — {markdown_text(entry.name)}"
     key = artifact_key(entry.code)
     if scenario is not None:
@@ -98,11 +86,12 @@ def publish_procedure(
     create_markdown_artifact(markdown, key=key, description=description)
 
 
-def refuse_run(sentence: str, fix: str) -> State:
+def refuse_run(sentence: str, fix: str, details: Sequence[str] = ()) -> State:
     """End the run on an input the analyst must correct: one sentence as the run's state
-    message, and a page (`input-error`) that says what to fix. No traceback."""
+    message, and a page (`input-error`) that says what to fix (and lists `details`). No
+    traceback."""
     create_markdown_artifact(
-        f"# Chưa chạy được\n\n{markdown_text(sentence)}\n\n**Cách sửa:** {markdown_text(fix)}\n",
+        refusal_markdown(sentence, fix, details),
         key="input-error",
         description="Dữ liệu nhập cần sửa",
     )
@@ -111,39 +100,19 @@ def refuse_run(sentence: str, fix: str) -> State:
 
 def refuse_error(error: TthcError) -> State:
     """End the run on an error the engine explains (a file that does not validate, a
-    folder outside the settings', an unknown source): its sentence, and the way out."""
+    folder outside the settings', an unknown source): one sentence, and the problems
+    (file, element, fix) on the page."""
+    if isinstance(error, InvalidInput):
+        count = len(error.problems)
+        return refuse_run(
+            f"Tệp đầu vào chưa hợp lệ: {count} lỗi; chưa lưu gì.",
+            "Sửa từng lỗi dưới đây (tệp, phần tử và cách sửa) rồi chạy lại.",
+            [str(problem) for problem in error.problems],
+        )
     return refuse_run(
         f"Chưa chạy được: {error}",
-        "Sửa theo thông báo trên (tệp, phần tử và cách sửa đã được nêu), rồi chạy lại.",
+        "Sửa theo thông báo trên rồi chạy lại.",
     )
-
-
-def import_markdown(path: str, count: int, new: Sequence[str]) -> str:
-    """What an import stored: how many procedures, which are new versions."""
-    lines = [
-        "# Nhập thủ tục",
-        "",
-        f"Từ {markdown_text(path)}: {number(count, 'vi')} thủ tục, "
-        f"{number(len(new), 'vi')} phiên bản mới, {number(count - len(new), 'vi')} không đổi.",
-    ]
-    if new:
-        lines += [
-            "",
-            "Phiên bản mới (được phân tích trong lần chạy đêm tới hoặc khi chạy "
-            "reengineer-procedure): " + ", ".join(markdown_text(c) for c in new) + ".",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def outputs_markdown(title: str, links: Sequence[tuple[str, str]]) -> str:
-    """A run's page of the outputs it wrote: one link per output."""
-    items = [f"- [{markdown_text(label)}]({address})" for label, address in links]
-    return "\n".join([f"# {markdown_text(title)}", "", *items]) + "\n"
-
-
-def scenario_markdown(label: str) -> str:
-    """The line that opens every page of a scenario in the UI."""
-    return f"> **{markdown_text(label)}** — không phải kết quả chính thức.\n\n"
 
 
 def publish_table(
@@ -174,7 +143,7 @@ def publish_link(url: str, key: str, text: str = "Trang rà soát (review site)"
 
 
 def start_progress(key: str) -> UUID:
-    progress = create_progress_artifact(0.0, key=key, description="Procedures analysed, %")
+    progress = create_progress_artifact(0.0, key=key, description="Thủ tục đã phân tích, %")
     return cast(UUID, progress)
 
 

@@ -11,17 +11,21 @@ picker.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from copy import deepcopy
 from typing import Any
 
+import httpx
 from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.actions import DeploymentUpdate
+from prefect.exceptions import PrefectException
 from sqlmodel import Session
 
 from flows.parameters import PICK_SEPARATOR
 from inputs.files import find_procedure_files, load_procedures
 from inputs.settings import get_settings
+from models.errors import TthcError
 from store.engine import shared_engine
 from store.queries import procedures
 
@@ -80,6 +84,7 @@ def titled(
                 "anyOf": [
                     {"type": "string", "enum": list(choices), "title": "Chọn thủ tục"},
                     {"type": "string", "title": "Nhập mã"},
+                    {"type": "null", "title": "Bỏ trống"},  # a blank entry is dropped
                 ]
             }
     return result
@@ -120,9 +125,14 @@ def title_forms(client: SyncPrefectClient, choices: Sequence[str] = ()) -> list[
 
 def refresh_forms() -> list[str]:
     """`title_forms` on the server this process reports to, with the procedures known
-    now; nothing when no deployment is there (a run without `tthc serve`)."""
-    with get_client(sync_client=True) as client:
-        return title_forms(client, procedure_choices(known_procedures()))
+    now; nothing when no deployment is there (a run without `tthc serve`). Best effort:
+    a form left as it was is said in the log, never a failed import."""
+    try:
+        with get_client(sync_client=True) as client:
+            return title_forms(client, procedure_choices(known_procedures()))
+    except (TthcError, PrefectException, httpx.HTTPError) as error:
+        logging.getLogger(__name__).warning("the forms were not refreshed: %s", error)
+        return []
 
 
 def main() -> None:

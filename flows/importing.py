@@ -10,11 +10,12 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.client.schemas.objects import State
 from prefect.runtime import flow_run
 
-from flows.artifacts import import_markdown, refuse_error
+from flows.artifacts import refuse_error
 from flows.forms import refresh_forms
 from flows.tasks import import_batch, read_files, read_inputs
 from inputs.settings import get_settings, readable_path
 from models.errors import TthcError
+from publishing.ui_pages import import_markdown
 
 __all__ = ["import_catalog"]
 

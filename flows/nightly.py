@@ -118,7 +118,7 @@ def _reanalyse(settings: Settings, output: OutputOptions, batch_size: int) -> di
     create_markdown_artifact(
         summary_markdown(done, total - len(todo)),
         key="nightly-summary",
-        description="What changed since the previous night",
+        description="Những gì thay đổi so với đêm trước",
     )
     if entries:
         publish_table(entries, key="nightly-procedures", total=len(done))

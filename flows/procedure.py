@@ -30,6 +30,7 @@ from flows.parameters import (
 from flows.review import ask_reviewer, record_decision
 from flows.tasks import (
     analyse,
+    find_versions,
     import_batch,
     opaque,
     publish_pages,
@@ -46,16 +47,9 @@ from publishing.labels import scenario_label
 from publishing.site import SiteEntry
 from publishing.ui_pages import procedure_rows
 from store.engine import shared_engine
-from store.queries import analysed_since, versions_of
+from store.queries import analysed_since
 
 __all__ = ["reengineer_procedure", "review_proposals"]
-
-
-@task(cache_policy=NONE)
-def find_versions(database_url: str, codes: list[str]) -> dict[str, int]:
-    """Code → latest as-is version id, for the codes already in the store."""
-    with Session(shared_engine(database_url)) as session:
-        return versions_of(session, codes)
 
 
 def _bundled(codes: list[str], inputs: Inputs) -> list[tuple[str, Procedure]]:
@@ -164,6 +158,13 @@ def _reengineer(
     inputs = read_inputs(list(connect))
     versions = find_versions(url, wanted)
     missing = [c for c in wanted if c not in versions]
+    if missing and scenario is not None:  # a scenario changes nothing stored
+        return refuse_run(
+            f"Kịch bản giả định chỉ phân tích thủ tục đã có trong kho; chưa có: "
+            f"{', '.join(missing)}.",
+            "Chạy chính thức trước (để trống quy tắc và cơ sở dữ liệu giả định) để nhập thủ "
+            "tục, rồi chạy lại kịch bản.",
+        )
     if missing:
         bundled = _bundled(missing, inputs)
         unknown = sorted(set(missing) - {p.code for _, p in bundled})
@@ -180,7 +181,7 @@ def _reengineer(
     out_dir = str(Path(official) / scenario.folder) if scenario else official
     label = scenario_label(scenario, _names(inputs)) if scenario else ""
     rendered = out_dir if output.diagrams or review else None
-    analysed = analyse(url, [versions[c] for c in wanted], selected, inputs, rendered)
+    analysed = analyse(url, [versions[c] for c in wanted], selected, inputs, rendered, label)
     if scenario is None:
         store(url, opaque(analysed), inputs)
     if output.diagrams and output.artifacts:

@@ -13,13 +13,20 @@ from prefect.cache_policies import NONE
 from prefect.client.schemas.objects import State
 from sqlmodel import Session
 
-from analysis.result import Inputs
+from analysis.result import Inputs, signature
 from analysis.scenario import scenario_of
+from diagrams.figures import diagram_files
 from diagrams.render import require_dot
-from flows.artifacts import outputs_markdown, publish_link, publish_plans_page, refuse_error
+from flows.artifacts import (
+    publish_link,
+    publish_plans_page,
+    refuse_error,
+    refuse_run,
+)
 from flows.forms import refresh_forms
 from flows.tasks import (
     analyse,
+    find_versions,
     import_batch,
     opaque,
     publish_plan_documents,
@@ -33,12 +40,15 @@ from inputs.settings import get_settings, output_folder, readable_path, site_url
 from jobs.batches import Analysed
 from jobs.review import reviewed_results
 from models.errors import TthcError
+from models.graph import graph_from_json, header_of
 from publishing.labels import local_time, scenario_label
 from publishing.plan_docs import PLAN_DOCUMENTS
 from publishing.report import assemble_report, procedure_report
 from publishing.report_files import publish_report
+from publishing.ui_pages import outputs_markdown
 from rules import RULES_VERSION, RuleCode, get_rules
 from store.engine import shared_engine
+from store.queries import current_results, essential_graphs
 
 __all__ = ["BATCH_SIZE", "reengineer_catalog"]
 
@@ -54,23 +64,30 @@ def publish_review_report(
     inputs: Inputs,
     rules: list[str] | None,
 ) -> str:
-    """Write the consolidated report (the essential services; all procedures when none
-    is one) in Vietnamese and English, each procedure from its approved version when a
-    reviewer decided its proposal; return its page, relative to `out_dir`."""
-    essential = [a for a in analysed if a.header["essential"]] or analysed
+    """Write the consolidated report in Vietnamese and English: the essential services in
+    the store (whichever files this run read), each from its approved version when a
+    reviewer decided its proposal; this run's procedures when the store holds no essential
+    service. Return its page, relative to `out_dir`."""
+    applied = get_rules(rules)
     with Session(shared_engine(database_url)) as session:
-        ids = [a.version_id for a in essential]
-        reviewed = reviewed_results(session, ids, get_rules(rules), inputs, Path(out_dir))
+        stored = [(vid, header_of(graph_from_json(g))) for vid, g in essential_graphs(session)]
+        current = {r.code: r for r in current_results(session, signature(applied), inputs.key)}
+        if not stored:
+            stored = [(a.version_id, a.header) for a in analysed]
+            current |= {a.result.code: a.result for a in analysed}
+        ids = [vid for vid, _ in stored]
+        reviewed = reviewed_results(session, ids, applied, inputs, Path(out_dir))
     rows = []
     diagrams = {}
-    for a in essential:
-        if a.version_id in reviewed:
-            result, review, approved = reviewed[a.version_id]
-            rows.append(procedure_report(a.header, result, review))
-            diagrams[a.result.code] = approved
-        else:
-            rows.append(procedure_report(a.header, a.result))
-            diagrams[a.result.code] = a.diagrams
+    for vid, header in stored:
+        code = header["code"]
+        if vid in reviewed:
+            result, review, approved = reviewed[vid]
+            rows.append(procedure_report(header, result, review))
+            diagrams[code] = approved
+        elif code in current:  # analysed under these rules and inputs
+            rows.append(procedure_report(header, current[code]))
+            diagrams[code] = diagram_files(code)
     report = assemble_report(rows, inputs.costs, RULES_VERSION)
     files = publish_report(Path(out_dir), report, diagrams)
     return files["vi"].html.relative_to(out_dir).as_posix()
@@ -105,7 +122,7 @@ def reengineer_catalog(
 
 def _reengineer(
     paths: list[str] | None, out_dir: str | None, selected: list[str] | None
-) -> dict[str, Any]:
+) -> dict[str, Any] | State:
     settings = get_settings()
     read = [str(readable_path(settings, p)) for p in paths or [str(settings.catalog_dir)]]
     target = str(output_folder(settings, out_dir))
@@ -114,19 +131,31 @@ def _reengineer(
     scenario = scenario_of(selected, ())
     inputs = read_inputs()
     procedures = read_files(read, inputs)
-    imported = import_batch(url, procedures)
-    refresh_forms()  # the procedures in the forms' picker
-    version_ids = [vid for vid, _ in imported]
-    if scenario is not None:  # only some rules: stored nowhere, published apart
+    if scenario is None:
+        imported = import_batch(url, procedures)
+        refresh_forms()  # the procedures in the forms' picker
+        version_ids = [vid for vid, _ in imported]
+    else:  # only some rules: the stored procedures, stored nowhere, published apart
+        codes = [p.code for _, p in procedures]
+        versions = find_versions(url, codes)
+        missing = [c for c in codes if c not in versions]
+        if missing:
+            return refuse_run(
+                f"Kịch bản giả định chỉ phân tích thủ tục đã có trong kho; chưa có: "
+                f"{', '.join(missing[:10])}{' …' if len(missing) > 10 else ''}.",
+                "Chạy chính thức trước (để trống quy tắc) để nhập các thủ tục này, rồi chạy "
+                "lại kịch bản.",
+            )
+        version_ids = [versions[c] for c in codes]
         target = str(Path(target) / scenario.folder)
+    names = {key: source.name for key, source in inputs.sources.items()}
+    label = scenario_label(scenario, names) if scenario else ""
     analysed = [
         a
         for i in range(0, len(version_ids), BATCH_SIZE)
-        for a in analyse(url, version_ids[i : i + BATCH_SIZE], selected, inputs, target)
+        for a in analyse(url, version_ids[i : i + BATCH_SIZE], selected, inputs, target, label)
     ]
     if scenario is not None:
-        names = {key: source.name for key, source in inputs.sources.items()}
-        label = scenario_label(scenario, names)
         index = publish_scenario_site(opaque(analysed), target, label)
         publish_link(site_url(settings, index), key=f"{scenario.key}-site", text=label)
         return {

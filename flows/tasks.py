@@ -7,6 +7,7 @@ hundreds of procedures at a time; the work is in `jobs`, `store`, `inputs` and
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -20,7 +21,7 @@ from sqlmodel import Session
 from analysis.result import Inputs, signature
 from analysis.scenario import Scenario
 from diagrams.figures import diagram_files
-from flows.artifacts import FullSize, artifact_key, publish_procedure
+from flows.artifacts import artifact_key, publish_procedure
 from flows.parameters import OutputOptions
 from inputs.files import find_procedure_files, load_procedures
 from inputs.registry import load_inputs, load_plan_settings
@@ -31,16 +32,17 @@ from jobs.review import approved_versions, version_diffs
 from models.procedure import Procedure
 from publishing.plan_docs import PlanFiles
 from publishing.site import SiteEntry, UiLinks, pages_to_write, write_site
-from publishing.ui_pages import Reanalysed
+from publishing.ui_pages import FullSize, Reanalysed
 from rules import RULES_VERSION, get_rules
 from store.engine import shared_engine
-from store.queries import Outdated, current_results, import_procedures
+from store.queries import Outdated, current_results, import_procedures, versions_of
 from store.reviews import current_reviews, current_versions
 
 T = TypeVar("T")
 
 __all__ = [
     "analyse",
+    "find_versions",
     "import_batch",
     "opaque",
     "publish_pages",
@@ -92,14 +94,16 @@ def analyse(
     rules: list[str] | None,
     inputs: Inputs,
     out_dir: str | None,
+    scenario: str = "",
 ) -> list[Analysed]:
     """Re-engineer a batch of stored as-is versions and render their diagrams under
-    `out_dir` (none when None), in as many processes as the settings allow. Writes
-    nothing to the store."""
+    `out_dir` (none when None; marked with `scenario`, a scenario's label, when given), in
+    as many processes as the settings allow. Writes nothing to the store."""
     folder = Path(out_dir) if out_dir else None
+    workers = get_settings().workers
     with Session(shared_engine(database_url)) as session:
         work = analyse_versions(
-            session, version_ids, get_rules(rules), inputs, get_settings().workers, folder
+            session, version_ids, get_rules(rules), inputs, workers, folder, scenario
         )
     return list(work)
 
@@ -133,11 +137,14 @@ def publish_pages(
         files = [Path(out_dir) / f for f in (item.diagrams.before_svg, item.diagrams.after_svg)]
         before, after = (f.read_bytes() for f in files)
         entry = SiteEntry(item.result, item.diagrams)
-        full = FullSize(
-            site_url(settings, str(files[0])),
-            site_url(settings, str(files[1])),
-            site_url(settings, str(Path(out_dir) / entry.page)),
-        )
+        full = None
+        if settings.site_url:  # served (tthc serve): links a browser follows from the UI
+            page = str(Path(out_dir) / entry.page) if output.review_site else None
+            full = FullSize(
+                site_url(settings, str(files[0])),
+                site_url(settings, str(files[1])),
+                site_url(settings, page) if page else None,
+            )
         publish_procedure(entry, before, after, output.image_width_px, full, scenario, label)
 
 
@@ -221,4 +228,12 @@ def publish_scenario_site(analysed: list[Analysed], out_dir: str, label: str) ->
     """Write a scenario's own site (its procedures only, every page marked with `label`)
     under `out_dir`, its folder; return the index's path."""
     entries = [SiteEntry(item.result, item.diagrams) for item in analysed]
+    shutil.rmtree(Path(out_dir) / "procedures", ignore_errors=True)  # an earlier run's pages
     return str(write_site(Path(out_dir), entries, RULES_VERSION, scenario=label))
+
+
+@task(cache_policy=NONE)
+def find_versions(database_url: str, codes: list[str]) -> dict[str, int]:
+    """Code → latest as-is version id, for the codes already in the store."""
+    with Session(shared_engine(database_url)) as session:
+        return versions_of(session, codes)

@@ -13,7 +13,7 @@ from prefect.runtime import flow_run
 
 from analysis.scenario import Scenario
 from analysis.whatif import Gain, ranked, what_if
-from flows.artifacts import refuse_error
+from flows.artifacts import refuse_error, refuse_run
 from flows.parameters import SourceId
 from inputs.files import find_procedure_files, load_procedures
 from inputs.registry import load_cost_settings, load_data_sources
@@ -56,7 +56,7 @@ def gains_of_batch(
 
 def _whatif_named() -> str:
     """The run's name: the sources it connects."""
-    return "whatif " + ", ".join(flow_run.parameters.get("connect") or ())
+    return "whatif " + (", ".join(flow_run.parameters.get("connect") or ()) or "(chưa chọn CSDL)")
 
 
 @flow(name="whatif", log_prints=True, flow_run_name=_whatif_named)
@@ -73,6 +73,11 @@ def whatif_connect(
         paths: Tệp hoặc thư mục thủ tục, trong thư mục danh mục hoặc thư mục nhận tệp
             (TTHC_INBOX_DIRS); để trống: danh mục kèm theo.
     """
+    if not connect:
+        return refuse_run(
+            "Chưa chọn cơ sở dữ liệu nào để giả định kết nối.",
+            "Chọn ít nhất một cơ sở dữ liệu trong danh sách, rồi chạy lại.",
+        )
     try:
         return _what_if(list(connect), paths)
     except TthcError as error:

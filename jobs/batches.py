@@ -75,9 +75,11 @@ def analyse_versions(
     inputs: Inputs,
     workers: int = 1,
     out_dir: Path | None = None,
+    scenario: str = "",
 ) -> Iterator[Analysed]:
     """Load and re-engineer stored as-is versions, in `workers` processes; with
-    `out_dir`, render their diagrams there too. Writes nothing to the store.
+    `out_dir`, render their diagrams there too (marked with `scenario`, a scenario's
+    label, when given). Writes nothing to the store.
 
     The work starts at once and the results come in order; with several workers the
     caller can store one batch while the next is analysed.
@@ -85,7 +87,9 @@ def analyse_versions(
     graphs = version_graphs(session, version_ids)
     held = _rejected(session, version_ids, rules, inputs)
     jobs = [(vid, graphs[vid], held.get(vid, frozenset())) for vid in version_ids]
-    work = functools.partial(_analyse, rules=rules, inputs=inputs, out_dir=out_dir)
+    work = functools.partial(
+        _analyse, rules=rules, inputs=inputs, out_dir=out_dir, scenario=scenario
+    )
     if workers < 2 or len(jobs) < PARALLEL_FROM:
         return iter([work(job) for job in jobs])
     return _pool(workers).map(work, jobs, chunksize=max(1, len(jobs) // (4 * workers)))
@@ -113,11 +117,13 @@ def _analyse(
     rules: list[Rule],
     inputs: Inputs,
     out_dir: Path | None,
+    scenario: str,
 ) -> Analysed:
     version_id, graph, rejected = job
     context = replace(inputs.context, rejected=rejected) if rejected else inputs.context
     analysis = analyze(graph_from_json(graph), rules, context)
-    files = write_diagrams(out_dir, analysis) if out_dir else diagram_files(analysis.code)
+    drawn = out_dir and write_diagrams(out_dir, analysis, scenario=scenario)
+    files = drawn or diagram_files(analysis.code)
     row = AnalysisRow.of(analysis.result(inputs))
     return Analysed(version_id, row, analysis.proposal(), files, analysis.header)
 

@@ -401,8 +401,10 @@ def rule_title(code: str) -> str:
 def scenario_label(scenario: Scenario, source_names: Mapping[str, str]) -> str:
     """The line every page of a scenario carries, in Vietnamese.
 
-    >>> scenario_label(Scenario(("CH01",), ("land_db",)), {"land_db": "CSDL đất đai"})
-    'Kịch bản giả định: chỉ áp dụng quy tắc CH01; kết nối CSDL đất đai (land_db)'
+    >>> label = scenario_label(Scenario(("CH01",), ("land_db",)), {"land_db": "CSDL đất đai"})
+    >>> label.split(" — ")
+    ['Kịch bản giả định: chỉ áp dụng quy tắc CH01; kết nối CSDL đất đai (land_db)', \
+'không phải kết quả chính thức']
     """
     parts = []
     if scenario.rules:
@@ -410,4 +412,4 @@ def scenario_label(scenario: Scenario, source_names: Mapping[str, str]) -> str:
     if scenario.connect:
         named = [f"{source_names.get(s, s)} ({s})" for s in scenario.connect]
         parts.append("kết nối " + ", ".join(named))
-    return "Kịch bản giả định: " + "; ".join(parts)
+    return "Kịch bản giả định: " + "; ".join(parts) + " — không phải kết quả chính thức"

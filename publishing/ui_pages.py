@@ -24,13 +24,19 @@ from publishing.labels import (
 from publishing.site import METRIC_LABELS, SiteEntry
 
 __all__ = [
+    "FullSize",
     "Reanalysed",
     "diff_markdown",
+    "full_size_markdown",
+    "import_markdown",
     "inline_svg",
+    "outputs_markdown",
     "plans_markdown",
     "procedure_markdown",
     "procedure_rows",
+    "refusal_markdown",
     "review_markdown",
+    "scenario_markdown",
     "summary_markdown",
     "whatif_rows",
 ]
@@ -222,3 +228,57 @@ def whatif_rows(gains: Sequence[Gain]) -> list[dict[str, str]]:
         }
         for g in gains
     ]
+
+
+@dataclass(frozen=True)
+class FullSize:
+    """Where the review site shows a procedure's diagrams full size, and its page (None:
+    the run did not write the site)."""
+
+    before_svg: str
+    after_svg: str
+    page: str | None = None
+
+
+def full_size_markdown(full: FullSize) -> str:
+    """The links under a procedure's page in the UI, whose diagrams are shrunk to fit."""
+    text = f"\n\nSơ đồ cỡ đầy đủ: [hiện trạng](<{full.before_svg}>) · [đề xuất](<{full.after_svg}>)"
+    if full.page:
+        text += f" · [trang của thủ tục trên trang rà soát](<{full.page}>)"
+    return text + "\n"
+
+
+def scenario_markdown(label: str) -> str:
+    """The line that opens every page of a scenario in the UI."""
+    return f"> **{markdown_text(label)}**\n\n"
+
+
+def refusal_markdown(sentence: str, fix: str, details: Sequence[str] = ()) -> str:
+    """The page of a run ended on a wrong input: what is wrong, how to fix it."""
+    lines = ["# Chưa chạy được", "", markdown_text(sentence), ""]
+    lines += [f"- {markdown_text(detail)}" for detail in details]
+    lines += ["", f"**Cách sửa:** {markdown_text(fix)}"]
+    return "\n".join(lines) + "\n"
+
+
+def import_markdown(path: str, count: int, new: Sequence[str]) -> str:
+    """What an import stored: how many procedures, which are new versions."""
+    lines = [
+        "# Nhập thủ tục",
+        "",
+        f"Từ {markdown_text(path)}: {number(count, 'vi')} thủ tục, "
+        f"{number(len(new), 'vi')} phiên bản mới, {number(count - len(new), 'vi')} không đổi.",
+    ]
+    if new:
+        lines += [
+            "",
+            "Phiên bản mới (được phân tích trong lần chạy đêm tới hoặc khi chạy "
+            "reengineer-procedure): " + ", ".join(markdown_text(c) for c in new) + ".",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def outputs_markdown(title: str, links: Sequence[tuple[str, str]]) -> str:
+    """A run's page of the outputs it wrote: one link per output."""
+    items = [f"- [{markdown_text(label)}](<{address}>)" for label, address in links]
+    return "\n".join([f"# {markdown_text(title)}", "", *items]) + "\n"

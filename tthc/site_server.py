@@ -28,10 +28,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import uvicorn
+from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -45,6 +46,8 @@ from inputs.registry import load_data_sources
 from inputs.settings import get_settings
 from models.errors import InvalidInput
 from models.procedure import Procedure
+from store.engine import shared_engine
+from store.queries import versions_of
 
 __all__ = ["DEPLOYMENT", "HOSTS", "SiteConfig", "StartRun", "create_app", "main", "start_import"]
 
@@ -138,12 +141,13 @@ async def _receive(request: Request, config: SiteConfig, start_run: StartRun) ->
     if not isinstance(checked, Procedure):
         return _problems_page(upload, checked)
     saved = await run_in_threadpool(_save, config.drafts_dir, checked, suffix, upload.content)
+    stored = await run_in_threadpool(_in_store, checked.code)
     try:
         run_id = await start_run(saved)
     except Exception as error:  # the server down, the deployment missing: said, not hidden
         return _not_started_page(upload, checked, saved, config, error)
     run = f"{config.ui_url.rstrip('/')}/v2/runs/flow-run/{run_id}"  # the UI Prefect opens
-    return _started_page(upload, checked, saved, run)
+    return _started_page(upload, checked, saved, run, stored)
 
 
 def _same_origin(request: Request, config: SiteConfig) -> bool:
@@ -165,13 +169,13 @@ async def _file_of(request: Request, limit: int) -> _Upload | None:
     if declared.isdigit() and int(declared) > whole:
         raise _TooLarge
     try:
-        form = await _bounded(request, whole).form(max_files=1, max_fields=10)
-    except MultiPartException:
+        async with _bounded(request, whole).form(max_files=1, max_fields=10) as form:
+            part = form.get("file")
+            if not isinstance(part, UploadFile) or not part.filename:
+                return None
+            content = await part.read(limit + 1)
+    except HTTPException:  # a body that is not a form Starlette can read
         return None
-    part = form.get("file")
-    if not isinstance(part, UploadFile) or not part.filename:
-        return None
-    content = await part.read(limit + 1)
     if len(content) > limit:
         raise _TooLarge
     return _Upload(re.split(r"[\\/]", part.filename)[-1], content)
@@ -298,10 +302,26 @@ def _saved(upload: _Upload, procedure: Procedure, saved: Path) -> str:
     )
 
 
-def _started_page(upload: _Upload, procedure: Procedure, saved: Path, run: str) -> HTMLResponse:
+def _in_store(code: str) -> bool:
+    """Whether the store already holds procedure `code`."""
+    with Session(shared_engine(get_settings().database_url)) as session:
+        return code in versions_of(session, [code])
+
+
+def _started_page(
+    upload: _Upload, procedure: Procedure, saved: Path, run: str, stored: bool
+) -> HTMLResponse:
+    replaces = (
+        "<p>Thủ tục này đã có trong kho: nếu nội dung khác, tệp được nhập thành phiên bản "
+        "hiện trạng mới, được phân tích lại trong lần chạy đêm tới; các phiên bản cũ và kết "
+        "quả đã duyệt vẫn được giữ nguyên.</p>"
+        if stored
+        else "<p>Thủ tục mới: sau khi nhập, thủ tục được phân tích trong lần chạy đêm tới "
+        "(hoặc chạy reengineer-procedure ngay).</p>"
+    )
     return _page(
         "Đã nhận tệp",
-        f"{_saved(upload, procedure, saved)}<p>Đã bắt đầu nhập vào kho: "
+        f"{_saved(upload, procedure, saved)}{replaces}<p>Đã bắt đầu nhập vào kho: "
         f'<a href="{html.escape(run)}">xem lượt chạy trong Prefect</a>.</p>'
         f"<h2>Nộp tệp khác</h2>{_FORM}",
     )

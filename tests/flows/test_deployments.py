@@ -119,6 +119,8 @@ def test_the_nightly_run_skips_what_did_not_change(
     for path in files:
         shutil.copy(path, catalogue)
     _run("import-catalog", path=str(catalogue))
+    summary = _artifact("import-summary")[1]  # what the import stored, in the UI
+    assert re.search(r"3 thủ tục, \d phiên bản mới, \d không đổi", summary), summary
     _run("nightly-reanalysis")
     first = _analyses(prefect_server)
     assert len(first) >= 3
@@ -136,3 +138,18 @@ def test_the_nightly_run_skips_what_did_not_change(
     assert _analyses(prefect_server) == [*first, code]  # exactly the changed one
     summary = _artifact("nightly-summary")[1]
     assert code in summary and "nội dung thủ tục thay đổi" in summary
+
+
+def test_an_import_puts_its_procedures_in_the_forms_picker(stack: Stack, inbox: Path) -> None:
+    text = (CATALOG / "essential" / "09-dang-ky-khai-sinh.yaml").read_text("utf-8")
+    text = re.sub(r"(?m)^code: .*$", 'code: "1.999991"', text)
+    text = re.sub(r"(?m)^name: .*$", "name: Thủ tục thử nghiệm bộ chọn", text, count=1)
+    (inbox / "moi.yaml").write_text(text, "utf-8")
+    _run("import-catalog", path=str(inbox / "moi.yaml"))
+    for name in ("reengineer-procedure", "review-proposals"):
+        schema = _deployment(name).parameter_openapi_schema
+        assert schema is not None
+        picked, typed, blank = schema["properties"]["codes"]["items"]["anyOf"]
+        assert "1.999991 — Thủ tục thử nghiệm bộ chọn" in picked["enum"]
+        assert "1.001193 — Đăng ký khai sinh" in picked["enum"]  # the bundled catalogue's
+        assert typed["type"] == "string" and blank["type"] == "null"

@@ -75,12 +75,21 @@ def test_flow_stores_renders_and_is_repeatable(
         "report/en/index.html",
         "plans/phuong-an-don-gian-hoa.docx",
     ):
-        assert f"{out / written})" in listed and (out / written).is_file(), written
+        assert f"{out / written}>)" in listed and (out / written).is_file(), written
     for lang in ("vi", "en"):
         report = out / "report" / lang
         assert {f.name for f in report.iterdir()} >= {"index.html", "report.xlsx", "report.csv"}
         assert len(list((report / "procedures").glob("*.html"))) == 3
+    official = (out / "index.html").read_bytes()
+    monkeypatch.setenv("TTHC_DATABASE_URL", url)
+    get_settings.cache_clear()
+    scenario = reengineer_catalog(paths=[str(catalog)], out_dir=str(out), rules=("CH01",))
+    get_settings.cache_clear()
+    assert isinstance(scenario, dict) and scenario["scenario"].startswith("Kịch bản giả định")
+    assert scenario["index"].startswith(str(out / "scenarios" / "scenario-"))
+    assert "chỉ áp dụng quy tắc CH01" in Path(scenario["index"]).read_text("utf-8")
+    assert (out / "index.html").read_bytes() == official
     with Session(make_engine(url)) as session:
         versions = session.exec(select(func.count()).select_from(ProcedureVersion)).one()
         analyses = session.exec(select(func.count()).select_from(Analysis)).one()
-    assert (versions, analyses) == (6, 3)  # 3 as-is + 3 proposed, stored once
+    assert (versions, analyses) == (6, 3)  # 3 as-is + 3 proposed, stored once; none by the scenario

@@ -93,6 +93,7 @@ def test_scenarios_leave_the_official_outputs_and_the_nightly_alone(stack: Stack
         ({"codes": []}, "Chưa chọn thủ tục nào."),
         ({"codes": [None, "  "]}, "Chưa chọn thủ tục nào."),
         ({"codes": [CODE], "rules": ["CH01"], "review": True}, "Kịch bản giả định không"),
+        ({"codes": ["9.999999"], "rules": ["CH01"]}, "Kịch bản giả định chỉ phân tích"),
     ],
 )
 def test_a_wrong_input_ends_the_run_with_one_sentence(
@@ -103,3 +104,10 @@ def test_a_wrong_input_ends_the_run_with_one_sentence(
     assert run.state.message is not None and run.state.message.startswith(sentence)
     assert "Traceback" not in run.state.message
     assert "Cách sửa" in str(_artifact("input-error").data)
+
+
+def test_a_what_if_with_no_source_ends_with_one_sentence(stack: Stack) -> None:
+    run = _run("whatif", connect=[])
+    assert run.state is not None and run.state.is_failed()
+    assert run.state.message == "Chưa chọn cơ sở dữ liệu nào để giả định kết nối."
+    assert run.name == "whatif (chưa chọn CSDL)"

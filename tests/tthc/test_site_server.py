@@ -16,12 +16,16 @@ from typing import Any
 
 import pytest
 import yaml
+from sqlmodel import Session
 from starlette.types import Message
 
 from inputs.files import MAX_FILE_BYTES, load_procedures
 from inputs.registry import load_data_sources
 from inputs.settings import Settings, get_settings, readable_path
 from models.errors import InvalidProcedure
+from models.procedure import Procedure
+from store.engine import make_engine
+from store.queries import import_procedures
 from tests.conftest import minimal_procedure, write_yaml
 from tthc import site_server
 from tthc.site_server import SiteConfig, create_app
@@ -70,8 +74,11 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
         return RUN_ID
 
     monkeypatch.setattr(site_server, "start_import", start_import)
+    monkeypatch.setenv("TTHC_DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    get_settings.cache_clear()
     with TestClient(create_app(config), base_url=ORIGIN) as client:
         yield Site(client, config, runs)
+    get_settings.cache_clear()
 
 
 def _good() -> bytes:
@@ -279,3 +286,13 @@ def test_a_body_without_a_declared_length_is_cut_off_at_the_limit(site: Site) ->
     )
     assert page.status_code == 413 and "Tệp quá lớn" in page.text
     assert site.drafts() == [] and site.runs == []
+
+
+def test_the_page_says_whether_the_file_replaces_a_stored_procedure(site: Site) -> None:
+    first = site.post("moi.yaml", _good())
+    assert "Thủ tục mới" in first.text and "đã có trong kho" not in first.text
+    with Session(make_engine(get_settings().database_url)) as session:
+        import_procedures(session, [("moi.yaml", Procedure.model_validate(minimal_procedure()))])
+        session.commit()
+    again = site.post("moi.yaml", _good())
+    assert "Thủ tục này đã có trong kho" in again.text and "vẫn được giữ nguyên" in again.text
