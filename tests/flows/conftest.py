@@ -44,6 +44,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         port=_free_port(),
         site_port=_free_port(),
         out_dir=root / "out",
+        drafts_dir=root / "drafts",  # files handed in on the upload page
         extra_env={
             "TTHC_DATABASE_URL": f"sqlite:///{root / 'store.db'}",
             "TTHC_INBOX_DIRS": json.dumps([str(root / "inbox")]),
