@@ -28,7 +28,7 @@ from models.errors import InvalidInput, OutputNotWritten, TthcError, UnknownProc
 from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
 from publishing.diff_text import diff_lines, review_lines
-from publishing.labels import READINESS_KEYS, Lang, local_time
+from publishing.labels import READINESS_KEYS, Lang, local_time, number
 from publishing.plan_docs import plan_entries, publish_plans
 from publishing.report import assemble_report, procedure_report
 from publishing.report_files import publish_report
@@ -338,9 +338,9 @@ def _days_change(saved: float) -> str:
     """Days saved per dossier in words: a look-up that can miss may add a little time.
 
     >>> _days_change(0.96), _days_change(-0.04)
-    ('giảm 0.96 ngày', 'tăng 0.04 ngày')
+    ('giảm 0,96 ngày', 'tăng 0,04 ngày')
     """
-    return f"{'giảm' if saved >= 0 else 'tăng'} {abs(saved):.2f} ngày"
+    return f"{'giảm' if saved >= 0 else 'tăng'} {number(abs(saved), 'vi', 2)} ngày"
 
 
 @app.command("report")
@@ -430,7 +430,7 @@ def demo(
         typer.echo(
             f"{row['code']:<14} {row['name'][:48]:48}  bước {b['steps']}→{a['steps']}  "
             f"lượt {b['visits']}→{a['visits']}  giấy tờ {b['documents']}→{a['documents']}  "
-            f"ngày {b['lead_time_days']:.2f}→{a['lead_time_days']:.2f}  "
+            f"ngày {number(b['lead_time_days'], 'vi', 2)}→{number(a['lead_time_days'], 'vi', 2)}  "
             f"({row['changes']} thay đổi)"
         )
     typer.echo(f"\n{len(result['procedures'])} procedures; {result['new_analyses']} new analyses.")
