@@ -58,10 +58,6 @@ def _bundled(codes: list[str], inputs: Inputs) -> list[tuple[str, Procedure]]:
     return [(path, p) for path, p in bundled if p.code in codes]
 
 
-def _names(inputs: Inputs) -> dict[str, str]:
-    return {key: source.name for key, source in inputs.sources.items()}
-
-
 def _codes_named() -> str:
     """The run's name: what it re-engineers (`reengineer 1.001193`)."""
     codes = clean_codes(flow_run.parameters.get("codes"))
@@ -179,7 +175,7 @@ def _reengineer(
         versions |= {p.code: vid for (_, p), (vid, _) in zip(bundled, imported, strict=True)}
     official = str(settings.out_dir)
     out_dir = str(Path(official) / scenario.folder) if scenario else official
-    label = scenario_label(scenario, _names(inputs)) if scenario else ""
+    label = scenario_label(scenario, inputs.sources) if scenario else ""
     rendered = out_dir if output.diagrams or review else None
     analysed = analyse(url, [versions[c] for c in wanted], selected, inputs, rendered, label)
     if scenario is None:

@@ -148,8 +148,7 @@ def _reengineer(
             )
         version_ids = [versions[c] for c in codes]
         target = str(Path(target) / scenario.folder)
-    names = {key: source.name for key, source in inputs.sources.items()}
-    label = scenario_label(scenario, names) if scenario else ""
+    label = scenario_label(scenario, inputs.sources) if scenario else ""
     analysed = [
         a
         for i in range(0, len(version_ids), BATCH_SIZE)

@@ -97,7 +97,7 @@ def _what_if(connect: list[str], paths: list[str] | None) -> list[dict[str, Any]
     print(f"{len(gains)}/{len(procedures)} procedures gain; {vnd(total, 'en')} a year")
     label = scenario_label(
         Scenario(connect=tuple(sorted(set(connect)))),
-        {key: source.name for key, source in sources.items()},
+        sources,
     )
     create_table_artifact(
         whatif_rows(gains),

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from analysis.approval import Approval
 from analysis.scenario import Scenario
-from models.procedure import HOURS_PER_DAY
+from models.procedure import HOURS_PER_DAY, DataSource
 from rules import CATALOGUE
 
 __all__ = [
@@ -398,10 +398,12 @@ def rule_title(code: str) -> str:
     return f"{code} — {rule.reason.split(':')[0]}"
 
 
-def scenario_label(scenario: Scenario, source_names: Mapping[str, str]) -> str:
-    """The line every page of a scenario carries, in Vietnamese.
+def scenario_label(scenario: Scenario, sources: Mapping[str, DataSource]) -> str:
+    """The line every page of a scenario carries, in Vietnamese; `sources` is the
+    registry, which names the sources it connects.
 
-    >>> label = scenario_label(Scenario(("CH01",), ("land_db",)), {"land_db": "CSDL đất đai"})
+    >>> land = DataSource(id="land_db", name="CSDL đất đai")
+    >>> label = scenario_label(Scenario(("CH01",), ("land_db",)), {"land_db": land})
     >>> label.split(" — ")
     ['Kịch bản giả định: chỉ áp dụng quy tắc CH01; kết nối CSDL đất đai (land_db)', \
 'không phải kết quả chính thức']
@@ -410,6 +412,6 @@ def scenario_label(scenario: Scenario, source_names: Mapping[str, str]) -> str:
     if scenario.rules:
         parts.append("chỉ áp dụng quy tắc " + ", ".join(scenario.rules))
     if scenario.connect:
-        named = [f"{source_names.get(s, s)} ({s})" for s in scenario.connect]
+        named = [f"{sources[s].name if s in sources else s} ({s})" for s in scenario.connect]
         parts.append("kết nối " + ", ".join(named))
     return "Kịch bản giả định: " + "; ".join(parts) + " — không phải kết quả chính thức"
