@@ -27,6 +27,7 @@ __all__ = [
     "UnknownDataSource",
     "UnknownProcedure",
     "UnknownRule",
+    "UnreadableDocument",
 ]
 
 
@@ -58,6 +59,11 @@ class InvalidInput(TthcError):
 
 class InvalidProcedure(InvalidInput):
     """A procedure file (or several) failed validation; nothing was stored."""
+
+
+class UnreadableDocument(InvalidInput):
+    """An office document (Word, Excel, PDF, a portal page) could not be read as
+    internal-process tables or a procedure record; nothing was drafted or stored."""
 
 
 class InvalidSettings(InvalidInput):

@@ -24,7 +24,8 @@ from diagrams.render import require_dot
 from inputs.files import find_procedure_files, load_procedures
 from inputs.registry import load_data_sources, load_inputs, load_plan_settings
 from inputs.settings import PROJECT_ROOT, get_settings
-from models.errors import InvalidInput, OutputNotWritten, TthcError, UnknownProcedure
+from jobs.importing import REPORT_NAME, draft_documents, is_office_file
+from models.errors import InvalidInput, OutputNotWritten, Problem, TthcError, UnknownProcedure
 from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
 from publishing.diff_text import diff_lines, review_lines
@@ -131,8 +132,45 @@ def validate(paths: Paths) -> None:
 
 
 @app.command("import")
-def import_(paths: Paths) -> None:
-    """Validate procedure files, then store them as as-is versions (all or nothing)."""
+def import_(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Procedure files (YAML/JSON) or folders; or office documents: a decision's "
+            "internal-process tables (.docx, .xlsx, text .pdf) with, optionally, the national "
+            "portal's page of the same procedures (.txt, .html, .docx)."
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Where to write the drafts and import-report.md "
+            "(default: drafts/<first document's name>).",
+        ),
+    ] = None,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store",
+            help="Store the drafts in one transaction if every one is "
+            "valid; without it, nothing is stored.",
+        ),
+    ] = False,
+) -> None:
+    """Validate procedure files, then store them as as-is versions (all or nothing).
+
+    Office documents are drafted instead: one procedure file per table, and a report of
+    what was read, inferred and defaulted; `--store` stores the drafts once they validate.
+    """
+    office = [p for p in paths if is_office_file(p)]
+    if office:
+        if len(office) != len(paths):
+            raise _fail(InvalidInput([Problem(str(p), "file", (
+                "give procedure files or office documents, not both in one import"))
+                for p in paths if p not in office]))  # fmt: skip
+        _import_office(paths, out or Path("drafts") / paths[0].stem, store)
+        return
     loaded = _load_valid(paths)
     with Session(_engine()) as session:
         results = import_procedures(session, loaded.items())
@@ -140,6 +178,32 @@ def import_(paths: Paths) -> None:
         for version, new in results:
             state = "new version" if new else "unchanged"
             typer.echo(f"{version.graph['code']}: {state} (version {version.id})")
+
+
+def _import_office(paths: list[Path], out: Path, store: bool) -> None:
+    settings = get_settings()
+    try:
+        sources = load_data_sources(settings.data_sources_file)
+        with _writing(out):
+            run = draft_documents(paths, out, sources, settings.database_url if store else None)
+    except TthcError as error:
+        if isinstance(error, InvalidInput) and (out / REPORT_NAME).exists():
+            typer.echo(f"Nothing stored. Report: {out / REPORT_NAME}", err=True)
+        raise _fail(error) from error
+    for doc in run.documents:
+        for draft in doc.drafts:
+            target = run.files.get(draft.code)
+            state = "not drafted" if target is None else (
+                "invalid" if draft.code in run.invalid else "valid")  # fmt: skip
+            typer.echo(f"{draft.code}: {draft.steps_read} steps read, {state}"
+                       + (f" → {target}" if target else ""))  # fmt: skip
+    for problem in run.problems:
+        typer.echo(f"  {problem}", err=True)
+    for code, new in run.stored:
+        typer.echo(f"{code}: stored ({'new version' if new else 'unchanged'})")
+    typer.echo(f"Report: {run.report}")
+    if run.problems:
+        raise typer.Exit(1)
 
 
 @app.command("list")
