@@ -59,7 +59,10 @@ FORM_TITLES: dict[str, dict[str, str]] = {
         "review_wait_hours": _WAIT,
     },
     "nightly-reanalysis": {"output": _OUTPUT, "batch_size": "Số thủ tục mỗi lô"},
-    "import-catalog": {"path": _PATHS},
+    "import-catalog": {
+        "path": "Tệp thủ tục, thư mục hoặc văn bản của cơ quan",
+        "store": "Lưu bản nháp vào kho",
+    },
     "whatif": {"connect": "Cơ sở dữ liệu giả định kết nối", "paths": _PATHS},
     "reengineer-catalog": {"paths": _PATHS, "out_dir": "Thư mục kết quả", "rules": _RULES},
 }

@@ -9,7 +9,7 @@ from pathlib import Path
 from inputs.office import DocumentImport
 from inputs.office.drafts import Draft
 from models.errors import Problem
-from publishing.labels import markdown_text, number
+from publishing.labels import markdown_text, number, plain_number
 
 __all__ = ["import_report"]
 
@@ -41,9 +41,9 @@ _ROLES = {
 
 def _time(step: Mapping[str, object]) -> str:
     if "days" in step:
-        return f"{number(float(step['days']), 'vi')} ngày"  # type: ignore[arg-type]
+        return f"{plain_number(float(step['days']), 4)} ngày"  # type: ignore[arg-type]
     if "hours" in step:
-        return f"{number(float(step['hours']), 'vi')} giờ"  # type: ignore[arg-type]
+        return f"{plain_number(float(step['hours']), 4)} giờ"  # type: ignore[arg-type]
     return "—"
 
 

@@ -134,10 +134,6 @@ def draft_of(file: str, found: Found, decision: str = "") -> Draft:
         if key in actor_ids:
             return actor_ids[key]
         kind, words = actor_kind(label)
-        if kind == ActorKind.one_stop and "desk" in actors:  # one desk, however named
-            actor_ids[key] = "desk"
-            draft.inferred.append(f"{_vi(where)}: '{label}' → bộ phận một cửa ('desk')")
-            return "desk"
         kinds[kind] += 1
         base = _ACTOR_IDS[kind]
         ident = base if kinds[kind] == 1 else f"{base}_{kinds[kind]}"

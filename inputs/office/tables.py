@@ -46,6 +46,12 @@ _HEADERS: tuple[tuple[Column, re.Pattern[str]], ...] = (
 )
 _REQUIRED = (Column.content, Column.responsible, Column.time)
 _CODE = re.compile(r"(?<![\d.])([1-3]\.\d{6}(?:\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?)(?![\d])")
+_NAMED_CODE = re.compile(
+    r"(?i:\bmã(?: số)?(?: tthc| thủ tục)?)\s*:?\s*([A-Z0-9]+(?:[.-][A-Z0-9]+)+)"
+)
+"""A code the heading names as one ('mã số DV-THANH-TOAN'), when it is not national."""
+_BARE_CODE = re.compile(r"^\d+[.)]\s*([A-Z0-9]+(?:[.-][A-Z0-9]+)+)\s*$")
+"""A heading that is a number and a code only (an Excel sheet named '8. DV-THANH-TOAN')."""
 _VARIANT = re.compile(r"^([a-zđ])\)\s*(.+)$")
 _NUMBERED = re.compile(r"^(\d+(\.\d+)*[.)]|[IVX]+\.|thủ tục|tên thủ tục)\s*", re.IGNORECASE)
 _LEVEL = re.compile(r"cấp (xã|huyện|tỉnh)|tại (ủy ban nhân dân|ubnd) (xã|huyện|tỉnh)")
@@ -127,18 +133,20 @@ def _all_one(row: Sequence[str]) -> str | None:
 
 
 def _title(lines: list[str]) -> tuple[str, str | None, str] | None:
-    """The procedure's name, code and heading line among the lines above a table."""
-    for line in reversed(lines):
+    """The procedure's name, code and heading line among the lines above a table; a
+    heading that is only a number and a code (an Excel sheet's name) takes its name from
+    the line below it."""
+    for at in range(len(lines) - 1, -1, -1):
+        line = lines[at]
         folded = fold(line)
         if _VARIANT.match(folded) or folded.startswith(("tổng", "ghi chú", "- ", "+ ")):
             continue
-        code = _CODE.search(line)
+        code = _CODE.search(line) or _NAMED_CODE.search(line) or _BARE_CODE.match(line)
         if code or (_NUMBERED.match(line) and not _LEVEL.search(folded)):
-            return (
-                _name_of(line, code.group(1) if code else None),
-                (code.group(1) if code else None),
-                line,
-            )
+            name = _name_of(line, code.group(1) if code else None)
+            if not name and at + 1 < len(lines):
+                name, line = _name_of(lines[at + 1], None), f"{line} {lines[at + 1]}"
+            return name, (code.group(1) if code else None), line
     return None
 
 

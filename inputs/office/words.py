@@ -84,21 +84,14 @@ def read_time(text: str) -> Time | None:
 
 # Who acts. Each kind's words; the earliest word in the cell decides, except that the
 # one-stop desk's words win over a staff word before them ("Công chức Bộ phận Một cửa").
-_APPLICANT = (
-    "tổ chức, cá nhân",
-    "tổ chức/cá nhân",
-    "cá nhân, tổ chức",
-    "người dân",
-    "công dân",
-    "người nộp",
-    "người yêu cầu",
-    "người đi đăng ký",
-    "người đề nghị",
-    "doanh nghiệp",
-    "chủ hộ",
-    "người sử dụng đất",
-    "tổ chức, công dân",
-)
+_APPLICANT = ("tổ chức", "cá nhân", "người", "công dân", "chủ ", "khách hàng", "thí sinh",
+              "nhà đầu tư", "hai bên", "đối tượng", "đại diện hộ", "đại diện cơ sở",
+              "doanh nghiệp", "hộ kinh doanh", "hộ gia đình", "cơ sở sản xuất", "thân nhân",
+              "bên ", "học sinh", "sinh viên")
+"""How a cell that names the applicant starts."""
+_STAFF_TOO = ("người đứng đầu", "người thụ lý", "người có thẩm quyền", "người được giao",
+              "người ký", "người tiếp nhận", "chủ tịch", "chủ trì", "tổ chức thực hiện")
+"""Cells that start like an applicant's and name staff."""
 _ONE_STOP = (
     "một cửa",
     "phục vụ hành chính công",
@@ -169,8 +162,8 @@ def actor_kind(text: str) -> tuple[ActorKind, str]:
     (<ActorKind.one_stop: 'one_stop'>, <ActorKind.leader: 'leader'>)
     """
     folded = fold(text)
-    if (at := _first(folded, _APPLICANT)) is not None and at < 20:
-        return ActorKind.applicant, _word(folded, _APPLICANT)
+    if folded.startswith(_APPLICANT) and not folded.startswith(_STAFF_TOO):
+        return ActorKind.applicant, next(w for w in _APPLICANT if folded.startswith(w)).strip()
     positions = {
         kind: at
         for kind, words in (
