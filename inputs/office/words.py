@@ -84,13 +84,40 @@ def read_time(text: str) -> Time | None:
 
 # Who acts. Each kind's words; the earliest word in the cell decides, except that the
 # one-stop desk's words win over a staff word before them ("Công chức Bộ phận Một cửa").
-_APPLICANT = ("tổ chức", "cá nhân", "người", "công dân", "chủ ", "khách hàng", "thí sinh",
-              "nhà đầu tư", "hai bên", "đối tượng", "đại diện hộ", "đại diện cơ sở",
-              "doanh nghiệp", "hộ kinh doanh", "hộ gia đình", "cơ sở sản xuất", "thân nhân",
-              "bên ", "học sinh", "sinh viên")
+_APPLICANT = (
+    "tổ chức",
+    "cá nhân",
+    "người",
+    "công dân",
+    "chủ ",
+    "khách hàng",
+    "thí sinh",
+    "nhà đầu tư",
+    "hai bên",
+    "đối tượng",
+    "đại diện hộ",
+    "đại diện cơ sở",
+    "doanh nghiệp",
+    "hộ kinh doanh",
+    "hộ gia đình",
+    "cơ sở sản xuất",
+    "thân nhân",
+    "bên ",
+    "học sinh",
+    "sinh viên",
+)
 """How a cell that names the applicant starts."""
-_STAFF_TOO = ("người đứng đầu", "người thụ lý", "người có thẩm quyền", "người được giao",
-              "người ký", "người tiếp nhận", "chủ tịch", "chủ trì", "tổ chức thực hiện")
+_STAFF_TOO = (
+    "người đứng đầu",
+    "người thụ lý",
+    "người có thẩm quyền",
+    "người được giao",
+    "người ký",
+    "người tiếp nhận",
+    "chủ tịch",
+    "chủ trì",
+    "tổ chức thực hiện",
+)
 """Cells that start like an applicant's and name staff."""
 _ONE_STOP = (
     "một cửa",

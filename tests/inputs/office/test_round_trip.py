@@ -11,7 +11,7 @@ import pytest
 from analysis.plan import process_rows
 from analysis.result import analyze
 from inputs.files import find_procedure_files, load_procedure, load_procedures
-from inputs.office import read_office_document
+from inputs.office import draft_yaml, read_office_document
 from inputs.registry import load_inputs, load_plan_settings
 from inputs.settings import get_settings
 from jobs.importing import draft_documents
@@ -30,7 +30,8 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[
     procedures = load_procedures(find_procedure_files([CATALOG]), inputs.sources)
     analyses = [analyze(to_graph(p), get_rules(), inputs.context) for p in procedures.values()]
     out = tmp_path_factory.mktemp("plans")
-    entries = plan_entries(analyses, inputs, load_plan_settings(settings.plan_settings_file), out, {})
+    plan_settings = load_plan_settings(settings.plan_settings_file)
+    entries = plan_entries(analyses, inputs, plan_settings, out, {})
     files = publish_plans(out, entries)
     return out / files.internal_process_docx, out / files.internal_process_xlsx, entries
 
@@ -50,8 +51,6 @@ def test_the_proposed_tables_import_back_to_the_same_process(
         draft = by_code[code]
         assert draft.document["name"] == entry.plan.header["name"]
         path = tmp_path / f"{code}.yaml"
-        from inputs.office import draft_yaml
-
         path.write_text(draft_yaml(draft), encoding="utf-8")
         graph = to_graph(load_procedure(path, sources))
         expected = entry.plan.process_after
@@ -74,10 +73,13 @@ def test_drafts_analyse_like_the_bundled_procedures(
     assert run.problems == [] and run.invalid == {}
     assert len(run.files) == len(entries)
     for path in run.files.values():
-        analysis = analyze(to_graph(load_procedure(path, inputs.sources)), get_rules(), inputs.context)
+        graph = to_graph(load_procedure(path, inputs.sources))
+        analysis = analyze(graph, get_rules(), inputs.context)
         result = analysis.result(inputs)
         assert result.before.steps >= 1 and result.after.steps >= 1
         assert result.before.lead_time_days >= result.after.lead_time_days
-    assert (tmp_path / "drafts" / "import-report.md").read_text("utf-8").startswith(
-        "# Báo cáo nhập quy trình nội bộ"
+    assert (
+        (tmp_path / "drafts" / "import-report.md")
+        .read_text("utf-8")
+        .startswith("# Báo cáo nhập quy trình nội bộ")
     )
