@@ -36,7 +36,7 @@ class Column(StrEnum):
 # Matched in this order on the folded header text; the first that matches names the
 # column. 'Thứ tự công việc' is the order, 'Trình tự thực hiện' the content.
 _HEADERS: tuple[tuple[Column, re.Pattern[str]], ...] = (
-    (Column.order, re.compile(r"^(s?tt|thứ tự|bước( thực hiện)?|các bước|số tt|b)\b|^thứ tự")),
+    (Column.order, re.compile(r"^(s?tt|thứ tự|bước(?!\s*\d)( thực hiện)?|các bước|số tt)\b")),
     (Column.time, re.compile(r"thời gian|thời hạn")),
     (Column.responsible, re.compile(r"trách nhiệm|đơn vị|người thực hiện|chủ trì|bộ phận")),
     (Column.online, re.compile(r"dịch vụ công|mức độ")),
@@ -107,8 +107,8 @@ def _columns(row: Sequence[str]) -> dict[int, Column]:
     found: dict[int, Column] = {}
     for index, text in enumerate(row):
         folded = fold(text)
-        if not folded or (index > 0 and text == row[index - 1]):
-            continue
+        if not folded or len(folded) > 60 or (index > 0 and text == row[index - 1]):
+            continue  # a header is short; a merged header repeats its neighbour
         for column, pattern in _HEADERS:
             if pattern.search(folded) and column not in found.values():
                 found[index] = column
@@ -167,7 +167,18 @@ def _name_of(line: str, code: str | None) -> str:
     return text[:1].upper() + text[1:]
 
 
+_PART = re.compile(
+    r"^(?:[ivx]+[.)]?\s*)?(?:quy trình\s+(?:giải quyết|thực hiện|xử lý)?\s*)?(?:tại\s+)?"
+    r"(?:cấp|ủy ban nhân dân|ubnd)\s+(?:xã|huyện|tỉnh)"
+)
+"""A sub-heading that opens the part of a process run at one level ('I. Quy trình giải
+quyết tại cấp xã (03 ngày làm việc)')."""
+
+
 def _level(text: str) -> str:
+    """The level a part sub-heading names ('xã'), or ''."""
+    if not _PART.match(fold(text)):
+        return ""
     match = _LEVEL.search(fold(text))
     return next(g for g in match.groups() if g in ("xã", "huyện", "tỉnh")) if match else ""
 
@@ -197,8 +208,9 @@ def find_procedures(
             lines.append(block.text)
             continue
         head = _header(block)
+        complete = head is not None and all(c in head[1].values() for c in _REQUIRED)
         continues = (
-            head is None
+            not complete
             and last_part is not None
             and last_table is not None
             and block.page is not None
@@ -208,7 +220,12 @@ def find_procedures(
             and len(block.rows[0]) == len(last_table.rows[0])
         )
         if continues and last_part is not None and current is not None:
-            _read_rows(file, block, 0, last_part, current, found, problems)
+            start = 0
+            order = next((i for i, c in last_part.columns.items() if c == Column.order), None)
+            if last_part.rows and order is not None and not block.rows[0][order]:
+                _join(last_part.rows[-1], block.rows[0], last_part.columns)  # a cell runs on
+                start = 1
+            _read_rows(file, block, start, last_part, current, found, problems)
             current, last_table = found[-1], block
             last_part = current.parts[-1]
             continue
@@ -246,7 +263,7 @@ def find_procedures(
             )
             if variant and title is not None and current is not None and code == current.code:
                 name, heading = current.name, current.heading
-            current = Found(name, code, heading, variant, field_, list(context))
+            current = Found(name, code, heading, variant, field_, [*context, *lines])
             found.append(current)
         context.extend(lines)
         lines = []
@@ -266,6 +283,13 @@ _REQUIRED_WORDS = {
     Column.responsible: "who does it (Trách nhiệm thực hiện / Đơn vị thực hiện)",
     Column.time: "the time (Thời gian thực hiện)",
 }
+
+
+def _join(row: Row, more: Sequence[str], columns: dict[int, Column]) -> None:
+    """Add the rest of a row that a page break cut (a PDF) to the row before it."""
+    for index, column in columns.items():
+        if index < len(more) and more[index]:
+            row.cells[column] = f"{row.cells.get(column, '')} {more[index]}".strip()
 
 
 def _read_rows(

@@ -77,7 +77,8 @@ def read_time(text: str) -> Time | None:
             return Time(value * hours, span.group(0), "một khoảng: lấy số lớn")
         single = re.search(rf"{_NUMBER}\s*(?:{unit})", folded)
         if single:
-            why = "đọc từ một câu: kiểm tra con số" if len(folded) > 40 else ""
+            long = single.start() > 30 and not folded.startswith("tổng")
+            why = "đọc từ một câu: kiểm tra con số" if long else ""
             return Time(_number(single.group(1)) * hours, single.group(0), why)
     return None
 
@@ -143,18 +144,12 @@ _LEADER = (
     "trưởng",
 )
 _CLERK = ("văn thư",)
-_SPECIALIST = (
-    "chuyên viên",
-    "công chức",
-    "cán bộ",
-    "viên chức",
-    "kế toán",
-    "người thụ lý",
-    "phòng",
-    "bộ phận",
-)
+_SPECIALIST = ("chuyên viên", "công chức", "cán bộ", "viên chức", "kế toán", "người thụ lý")
+_UNIT = ("phòng", "bộ phận", "tổ ")
+"""A unit of the agency named as a whole ('Phòng Tư pháp'): its staff do the work."""
 _SYSTEM = ("hệ thống", "phần mềm")
 _AGENCY = (
+    "văn phòng",
     "sở ",
     "ủy ban",
     "ubnd",
@@ -212,12 +207,9 @@ def actor_kind(text: str) -> tuple[ActorKind, str]:
     }
     if positions:
         kind = min(positions, key=lambda k: positions[k])
-        if not (
-            kind == ActorKind.specialist
-            and _word(folded, role_words[kind]) in ("phòng", "bộ phận")
-            and _first(folded, _AGENCY) == 0
-        ):
-            return kind, _word(folded, role_words[kind])
+        return kind, _word(folded, role_words[kind])
+    if folded.startswith(_UNIT):
+        return ActorKind.specialist, next(w for w in _UNIT if folded.startswith(w)).strip()
     if _first(folded, _AGENCY) is not None:
         return ActorKind.external_agency, _word(folded, _AGENCY).strip()
     return ActorKind.specialist, ""
@@ -332,15 +324,25 @@ def step_kind(content: str, actor: ActorKind) -> tuple[StepKind, str]:
             if kind in (StepKind.pay, StepKind.return_, StepKind.submit):
                 return kind, word
         return StepKind.submit, ""
+    firsts = {k: w for _, _, k, w in reversed(found)}
     if actor == ActorKind.leader:
-        for _, _, kind, word in found:
-            if kind == StepKind.receive:
-                return kind, word
-            if kind in (StepKind.approve, StepKind.sign, StepKind.appraise, StepKind.check):
-                break
+        deciding = signs or StepKind.approve in firsts
+        if StepKind.receive in firsts and not deciding:  # 'xem xét, phân công' assigns
+            return StepKind.receive, firsts[StepKind.receive]
         if signs:
             return StepKind.sign, "ký"
+        if StepKind.issue in firsts and firsts[StepKind.issue].startswith(("cấp", "ban hành")):
+            return StepKind.sign, firsts[StepKind.issue]  # a leader grants: signs the paper
         return StepKind.approve, _first_word(found, "xem xét")
+    if StepKind.receive in firsts and StepKind.appraise in firsts and actor != ActorKind.one_stop:
+        return StepKind.appraise, firsts[StepKind.appraise]  # 'tiếp nhận, thẩm định' works on it
+    if actor == ActorKind.one_stop:
+        if StepKind.receive in firsts and not (
+            StepKind.return_ in firsts
+            and _word_at(folded, firsts[StepKind.return_])
+            < _word_at(folded, firsts[StepKind.receive])
+        ):
+            return StepKind.receive, firsts[StepKind.receive]
     for _, _, kind, word in found:
         if kind == StepKind.sign and _after_trinh(folded, word):
             continue
