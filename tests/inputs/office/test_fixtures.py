@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from inputs.office import DocumentImport, draft_yaml, read_office_document
 from inputs.files import load_procedure
+from inputs.office import DocumentImport, draft_yaml, read_office_document
 from inputs.registry import load_inputs
 from inputs.settings import get_settings
 from tests.inputs.office.fixtures import FIXTURES, read_spec, to_pdf, write_docx, write_xlsx
