@@ -336,13 +336,16 @@ def step_kind(content: str, actor: ActorKind) -> tuple[StepKind, str]:
         return StepKind.approve, _first_word(found, "xem xét")
     if StepKind.receive in firsts and StepKind.appraise in firsts and actor != ActorKind.one_stop:
         return StepKind.appraise, firsts[StepKind.appraise]  # 'tiếp nhận, thẩm định' works on it
-    if actor == ActorKind.one_stop:
-        if StepKind.receive in firsts and not (
+    if (
+        actor == ActorKind.one_stop
+        and StepKind.receive in firsts
+        and not (
             StepKind.return_ in firsts
             and _word_at(folded, firsts[StepKind.return_])
             < _word_at(folded, firsts[StepKind.receive])
-        ):
-            return StepKind.receive, firsts[StepKind.receive]
+        )
+    ):
+        return StepKind.receive, firsts[StepKind.receive]
     for _, _, kind, word in found:
         if kind == StepKind.sign and _after_trinh(folded, word):
             continue
