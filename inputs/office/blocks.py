@@ -118,7 +118,7 @@ def _unwrap(text: str) -> str:
     lines = _clean(text).split("\n")
     out = lines[:1]
     for line in lines[1:]:
-        if re.match(r"^([-+•*]|trường hợp|bước \d)", line, re.IGNORECASE):
+        if re.match(r"^([-+•*]|trường hợp|bước \d+\s*:)", line, re.IGNORECASE):
             out.append(line)
         else:
             out[-1] = f"{out[-1]} {line}"
@@ -264,4 +264,29 @@ def _pdf_pages(pdf: object) -> Iterator[Block]:
         for line in text_page.extract_text_lines():
             if text := _clean(line["text"]):
                 items.append((line["top"], Line(text)))
-        yield from (block for _, block in sorted(items, key=lambda item: item[0]))
+        yield from _rejoin([block for _, block in sorted(items, key=lambda item: item[0])])
+
+
+def _rejoin(blocks: list[Block]) -> Iterator[Block]:
+    """A PDF's lines with the wrapping of a paragraph undone: a line that starts in lower
+    case or closes a bracket, or follows a hyphen at the end of the line before, belongs
+    to that line ('… (mã số TEST-' + 'F3)')."""
+    previous: Line | None = None
+    for block in blocks:
+        if isinstance(block, Line) and previous is not None:
+            text = block.text
+            if previous.text.endswith("-") and re.match(r"^[A-Z0-9]{1,12}\)?$", text):
+                previous = Line(previous.text + text)
+                continue
+            if re.match(r"^[a-zà-ỹđ)]", text) and not re.match(r"^[a-zđ]\)\s", text):
+                previous = Line(f"{previous.text} {text}")
+                continue
+        if previous is not None:
+            yield previous
+            previous = None
+        if isinstance(block, Line):
+            previous = block
+        else:
+            yield block
+    if previous is not None:
+        yield previous

@@ -55,6 +55,21 @@ def slug(text: str, fallback: str) -> str:
     return "_".join(words)[:40].strip("_") or fallback
 
 
+def _time(cell: str, unit: str) -> Time | None:
+    """A time cell; a bare number takes the unit the column's header gives."""
+    bare = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*", cell)
+    if bare and unit:
+        return read_time(f"{bare.group(1)} {unit}")
+    return read_time(cell)
+
+
+def _step_name(content: str) -> str:
+    """The step's name: its content on one line, without the go-to links and without a
+    'Bước n:' it starts with."""
+    text = _one_line(_GOTO.sub("", content)).strip(" ;.")
+    return re.sub(r"^bước\s*\d+\s*[:.)-]?\s*", "", text, flags=re.IGNORECASE)
+
+
 def _vi(where: str) -> str:
     """'table 2, row 5' as the report says it: 'bảng 2, dòng 5'."""
     return (
@@ -151,7 +166,7 @@ def draft_of(file: str, found: Found, decision: str = "") -> Draft:
     for part, row in rows:
         where = f"table {part.table}, row {row.line}"
         content = row[Column.content] or row[Column.responsible]
-        time = read_time(row[Column.time])
+        time = _time(row[Column.time], part.unit)
         if Column.time in row.continued:
             time = Time(0.0, "")
             draft.confirm.append(
@@ -183,7 +198,7 @@ def draft_of(file: str, found: Found, decision: str = "") -> Draft:
             ident += "b"
         step: dict[str, Any] = {
             "id": ident,
-            "name": _short(_one_line(_GOTO.sub("", content)).strip(" ;.") or "(không ghi)", 300),
+            "name": _short(_step_name(content) or "(không ghi)", 300),
             "actor": actor,
             "kind": kind.value,
         }
@@ -194,7 +209,7 @@ def draft_of(file: str, found: Found, decision: str = "") -> Draft:
             draft.defaulted.append(f"{_vi(where)}: kênh 'trực tiếp' (bảng không ghi kênh)")
         if time.hours is not None:
             total_hours += time.hours
-            if (time.hours and time.hours % HOURS_PER_DAY == 0) or "ngày" in time.words:
+            if "ngày" in time.words:
                 step["days"] = round(time.hours / HOURS_PER_DAY, 4)
             else:
                 step["hours"] = round(time.hours, 4)
@@ -335,8 +350,8 @@ def _header(
     draft.confirm.append(f"cơ quan thực hiện: '{document['agency']}' (mặc định theo cấp); xác nhận")
     summed = round(total_hours / HOURS_PER_DAY, 2)
     if found.total is not None:
-        text, where = found.total
-        time = read_time(text)
+        text, where, unit = found.total
+        time = _time(text, unit)
         if time is None or time.hours is None:
             draft.problems.append(
                 Problem(
@@ -444,7 +459,9 @@ def _flows(
                 (numbers[n], _short(_case_for(text, n) or f"Chuyển bước {n}", 100)) for n in jumps
             ]
             if following is not None:
-                branches.insert(0, (following, "Các trường hợp còn lại"))
+                number = next((n for n, i in numbers.items() if i == following), None)
+                label = _case_for(text, number) if number is not None else ""
+                branches.insert(0, (following, _short(label or "Các trường hợp còn lại", 100)))
             share = round((1 - MAIN_BRANCH) / max(1, len(branches) - 1), 4)
             for i, (target, label) in enumerate(branches):
                 probability = MAIN_BRANCH if i == 0 and len(branches) > 1 else share

@@ -56,6 +56,7 @@ _VARIANT = re.compile(r"^([a-zđ])\)\s*(.+)$")
 _NUMBERED = re.compile(r"^(\d+(\.\d+)*[.)]|[IVX]+\.|thủ tục|tên thủ tục)\s*", re.IGNORECASE)
 _LEVEL = re.compile(r"cấp (xã|huyện|tỉnh)|tại (ủy ban nhân dân|ubnd) (xã|huyện|tỉnh)")
 _STEP_NUMBER = re.compile(r"(\d+)")
+_OWN_NUMBER = re.compile(r"^\s*bước\s*(\d+)\s*[:.)-]?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,14 @@ class Part:
     """The level this part runs at, when a sub-heading says so ('cấp xã')."""
     rows: list[Row] = field(default_factory=list)
 
+    @property
+    def unit(self) -> str:
+        """The unit the time column's header gives its bare numbers ('ngày', 'giờ', '')."""
+        index = next((i for i, c in self.columns.items() if c == Column.time), None)
+        header = fold(self.header[index]) if index is not None else ""
+        match = re.search(r"\((?:số\s+)?(ngày|giờ)[^)]*\)", header)
+        return match.group(1) if match else ""
+
 
 @dataclass
 class Found:
@@ -98,7 +107,7 @@ class Found:
     context: list[str] = field(default_factory=list)
     """Headings above it (the decision's sections): agency and level words."""
     parts: list[Part] = field(default_factory=list)
-    total: tuple[str, str] | None = None
+    total: tuple[str, str, str] | None = None
     """The total time as written and where ('table 2, row 9' or 'the line above')."""
     notes: list[str] = field(default_factory=list)
 
@@ -268,7 +277,7 @@ def find_procedures(
         context.extend(lines)
         lines = []
         if total is not None:
-            current.total = (total, "the line above the table")
+            current.total = (total, "the line above the table", "")
         part = Part(block.number, block.rows[index], columns, _level(level))
         current.parts.append(part)
         last_part, last_table = part, block
@@ -314,6 +323,7 @@ def _read_rows(
             current.total = (
                 cells.get(Column.time) or joined,
                 f"table {table.number}, row {index + 1}",
+                part.unit,
             )
             continue
         content = cells.get(Column.content, "") or _all_one(row) or ""
@@ -343,6 +353,8 @@ def _read_rows(
         if not (cells.get(Column.content) or cells.get(Column.responsible)):
             continue
         number = _STEP_NUMBER.search(cells.get(Column.order, ""))
+        if Column.order not in part.columns.values():  # 'Bước 2: Thẩm định hồ sơ' in the content
+            number = _OWN_NUMBER.match(cells.get(Column.content, ""))
         continued = frozenset(
             column for i, column in part.columns.items() if (index, i) in table.continued
         )
