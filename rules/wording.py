@@ -38,6 +38,7 @@ _DESK_PHRASES = (
     (re.compile(r",? (?:xuất trình|ký sổ)[^;]*"), ""),
     (re.compile(r",? nhận biên lai"), ""),
     (re.compile(r" bằng tiền mặt(?: (?:cho|tại) [^,;]*)?"), ""),
+    (re.compile(r" ?\((?:nhận )?trực tiếp\b[^)]*\)"), ""),
     (re.compile(r" trực tiếp"), ""),
     (
         re.compile(
@@ -72,6 +73,9 @@ def renamed(name: str, kind: StepKind, channel: Channel) -> str:
     'Nhận Giấy khai sinh (bản điện tử)'
     >>> renamed("Nhận hộ chiếu trực tiếp, xuất trình giấy hẹn", StepKind.return_, Channel.post)
     'Nhận hộ chiếu qua bưu chính công ích'
+    >>> renamed("Trả kết quả (trực tiếp hoặc qua dịch vụ bưu công ích tùy theo đăng ký)",
+    ...         StepKind.return_, Channel.online)
+    'Trả kết quả (bản điện tử)'
     """
     return "; ".join(_renamed(part, kind, channel) for part in name.split("; "))
 

@@ -19,8 +19,9 @@ from models.errors import Problem, UnreadableDocument
 __all__ = ["OFFICE_SUFFIXES", "DocumentImport", "draft_yaml", "read_office_document"]
 
 _DECISION = re.compile(
-    r"(quyết định (?:số )?[\d]+/(?:\d{4}/)?QĐ-[A-ZĐ]+"
-    r"(?:\s+ngày\s+[\d/ ]+|[^.;\n]{0,40}?năm \d{4})?)",
+    r"(quyết định (?:số )?\d+/(?:\d{4}/)?QĐ-[A-ZĐ]+"
+    r"(?:\s+ngày\s+\d{1,2}(?:/\d{1,2}/\d{4}|\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?"
+    r"(?:\s+(?:của|về)\s+[^)\n.;]{3,120})?)",
     re.IGNORECASE,
 )
 

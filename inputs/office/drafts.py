@@ -34,7 +34,9 @@ a table gives no shares; the analyst confirms them)."""
 _GOTO = re.compile(
     r"\(?\s*chuyển\s+(?:(?:sang|đến|tới|về|lại)\s+)?bước\s+(?:số\s+)?(\d+)\s*\)?", re.I
 )
-_CASE = re.compile(r"(trường hợp[^:;\n]*)", re.IGNORECASE)
+_CASE = re.compile(r"(?:^|(?<=[\n;:.\-])\s*)(trường hợp[^:;\n]*)", re.IGNORECASE)
+"""A case that opens a clause ('- Trường hợp hồ sơ đủ điều kiện: …'), not one inside a
+sentence ('… đối với trường hợp tiếp nhận sau 15 giờ')."""
 _INCOMPLETE = (
     "bổ sung",
     "hoàn thiện",
@@ -143,16 +145,16 @@ def draft_of(file: str, found: Found, decision: str = "") -> Draft:
     actor_ids: dict[str, str] = {}
     kinds: Counter[str] = Counter()
 
-    def actor_of(text: str, where: str) -> str:
+    def actor_of(text: str, where: str, level: str) -> str:
         label = _short(_one_line(text), 300) or "Chưa xác định"
-        key = fold(label)
+        key = fold(label).rstrip(" .;,")
         if key in actor_ids:
             return actor_ids[key]
         kind, words = actor_kind(label)
         kinds[kind] += 1
         base = _ACTOR_IDS[kind]
         ident = base if kinds[kind] == 1 else f"{base}_{kinds[kind]}"
-        actors[ident] = {"name": label, "kind": kind.value}
+        actors[ident] = {"name": label, "kind": kind.value, "_agency": _agency_of(label, level)}
         actor_ids[key] = ident
         why = f"từ '{words}'" if words else "mặc định, không thấy từ chỉ vai trò"
         (draft.inferred if words else draft.confirm).append(
@@ -190,12 +192,17 @@ def draft_of(file: str, found: Found, decision: str = "") -> Draft:
             draft.confirm.append(f"{_vi(where)}: không ghi thời gian → 0; nhập thời gian của bước")
         elif time.assumed:
             draft.confirm.append(f"{_vi(where)}: '{time.words}': {time.assumed}")
-        actor = actor_of(row[Column.responsible], where)
+        actor = actor_of(row[Column.responsible], where, part.level)
         kind_of_actor = ActorKind(actors[actor]["kind"])
         kind, words = step_kind(content, kind_of_actor)
         ident = f"buoc_{row.number}" if row.number is not None else f"dong_{part.table}_{row.line}"
+        later = [p for p in found.parts if p.rows].index(part)
+        if later:  # a later level's part numbers its steps from 1 again
+            ident = f"phan{later + 1}_{ident}"
+        base, n = ident, 1
         while any(s["id"] == ident for s in steps):
-            ident += "b"
+            n += 1
+            ident = f"{base}_{n}"
         step: dict[str, Any] = {
             "id": ident,
             "name": _short(_step_name(content) or "(không ghi)", 300),
@@ -343,11 +350,7 @@ def _header(
     (draft.read if found.field_ else draft.confirm).append(
         f"lĩnh vực: {found.field_}" if found.field_ else "lĩnh vực: chưa có; nhập lĩnh vực"
     )
-    document["agency"] = {
-        "commune": "Ủy ban nhân dân cấp xã",
-        "district": "Ủy ban nhân dân cấp huyện",
-    }.get(document["level"], "Chưa xác định")
-    draft.confirm.append(f"cơ quan thực hiện: '{document['agency']}' (mặc định theo cấp); xác nhận")
+    _agencies(draft, actors)
     summed = round(total_hours / HOURS_PER_DAY, 2)
     if found.total is not None:
         text, where, unit = found.total
@@ -388,6 +391,53 @@ def _header(
     if decision:
         draft.read.append(f"căn cứ: {decision}")
     del rows
+
+
+_COMMUNE = "Ủy ban nhân dân cấp xã"
+_SO = re.compile(r"\bSở\s+((?:[^\W\d_]+\s*){1,6}?)(?=$|[,;.()\-\u2013]|\s+(?:tại|cấp|các)\b)", re.I)
+
+
+def _agency_of(label: str, level: str) -> str:
+    """The agency an actor's cell names ('Văn thư Sở Y tế' → 'Sở Y tế'; 'Lãnh đạo UBND xã,
+    phường' → the commune People's Committee), else the one its part's level runs at."""
+    folded = fold(label)
+    if re.search(r"(ubnd|ủy ban nhân dân)\s*(cấp\s*)?(xã|phường)|\bxã, phường|\bcấp xã", folded):
+        return _COMMUNE
+    if match := _SO.search(label):
+        words = match.group(1).strip()
+        return f"Sở {words[:1].upper()}{words[1:]}"
+    return _COMMUNE if level == "xã" else ""
+
+
+def _agencies(draft: Draft, actors: dict[str, dict[str, Any]]) -> None:
+    """The procedure's agency (the commune committee at commune level; at province level
+    the department its staff name most) and the agency of each actor of another one: a
+    hand-over between agencies is a legal act, never removed as a mere carry."""
+    document = draft.document
+    guesses = {i: a.pop("_agency", "") for i, a in actors.items()}
+    staff = {i: g for i, g in guesses.items()
+             if g and actors[i]["kind"] not in ("applicant", "one_stop")}  # fmt: skip
+    named = Counter(fold(g) for g in staff.values() if g.startswith("Sở"))
+    if document["level"] == "commune":
+        own = _COMMUNE
+    elif named:
+        top = named.most_common(1)[0][0]
+        own = next(g for g in staff.values() if fold(g) == top)
+    else:
+        own = {"district": "Ủy ban nhân dân cấp huyện"}.get(document["level"], "Chưa xác định")
+    document["agency"] = own
+    if own == "Chưa xác định":
+        draft.confirm.append("cơ quan thực hiện: chưa xác định; nhập cơ quan thực hiện")
+    else:
+        draft.inferred.append(f"cơ quan thực hiện: '{own}' (từ tên người thực hiện, cấp)")
+        draft.confirm.append(f"cơ quan thực hiện: '{own}' là suy ra; xác nhận")
+    for ident, agency in staff.items():
+        if fold(agency) != fold(own):
+            actors[ident]["agency"] = agency
+            draft.inferred.append(
+                f"'{actors[ident]['name']}' làm việc thuộc thẩm quyền của {agency}: chuyển hồ sơ "
+                "giữa hai cơ quan là một hành vi pháp lý, không bị bỏ"
+            )
 
 
 def _days(days: float) -> str:

@@ -169,10 +169,12 @@ def _name_of(line: str, code: str | None) -> str:
             text,
             flags=re.IGNORECASE,
         )
-    text = re.sub(r"^\s*(\d+(\.\d+)*[.)]|[IVX]+\.)\s*", "", text)
+    text = re.sub(r"^\s*(\d+(\.\d+)*\s*[.)]|[IVX]+\.)\s*", "", text)
+    text = re.sub(r"^quy trình[^:\u201c\"]{0,80}:\s*", "", text, flags=re.IGNORECASE)
     text = re.sub(r"^(tên )?thủ tục( hành chính)?\s*[:.-]?\s*", "", text, flags=re.IGNORECASE)
     text = re.sub(r"^quy trình (nội bộ )?(giải quyết )?(thủ tục )?\s*", "", text, flags=re.I)
-    text = text.strip(" -\u2013:;.,")
+    text = text.strip(' -\u2013:;.,\u201c\u201d"')
+    text = re.sub(r"^(tên )?thủ tục( hành chính)?\s*[:.-]?\s*", "", text, flags=re.IGNORECASE)
     return text[:1].upper() + text[1:]
 
 

@@ -7,6 +7,7 @@ Fixtures and their sources: tests/inputs/office/fixtures/README.md."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from inputs.registry import load_inputs
 from inputs.settings import get_settings
 from tests.inputs.office.fixtures import FIXTURES, read_spec, to_pdf, write_docx, write_xlsx
 
+_ROW_STEP = re.compile(r"^(phan\d+_)?(buoc|dong)_[\d_]+$")
 DECISIONS = sorted(FIXTURES.glob("*.md"))
 FORMATS = ["docx", "xlsx", "pdf"]
 
@@ -73,7 +75,7 @@ def _expected(stem: str) -> list[dict[str, Any]]:
 def _read_steps(draft_document: dict[str, Any]) -> list[dict[str, Any]]:
     """The steps read from table rows (not the ones the import added: the applicant's
     submission in front, the completion loop, decisions)."""
-    return [s for s in draft_document["steps"] if s["id"].startswith(("buoc_", "dong_"))]
+    return [s for s in draft_document["steps"] if _ROW_STEP.match(s["id"])]
 
 
 def _days(step: dict[str, Any]) -> float:
