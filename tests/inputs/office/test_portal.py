@@ -22,7 +22,7 @@ PORTAL = Path(__file__).parent / "portal"
 TABLE = """1. Đăng ký thường trú (mã số 1.004222)
 | Thứ tự công việc | Nội dung công việc | Trách nhiệm thực hiện | Thời gian thực hiện |
 |---|---|---|---|
-| Bước 1 | Tiếp nhận hồ sơ, kiểm tra; hướng dẫn bổ sung, hoàn thiện hồ sơ | Công an cấp xã | 0,5 ngày làm việc |
+| Bước 1 | Tiếp nhận hồ sơ; hướng dẫn bổ sung, hoàn thiện | Công an cấp xã | 0,5 ngày |
 | Bước 2 | Kiểm tra, xác minh, đề xuất | Cán bộ đăng ký cư trú | 05 ngày làm việc |
 | Bước 3 | Phê duyệt | Trưởng Công an cấp xã | 01 ngày làm việc |
 | Bước 4 | Trả kết quả | Công an cấp xã | 0,5 ngày làm việc |
