@@ -153,3 +153,25 @@ def test_an_import_puts_its_procedures_in_the_forms_picker(stack: Stack, inbox: 
         assert "1.999991 — Thủ tục thử nghiệm bộ chọn" in picked["enum"]
         assert "1.001193 — Đăng ký khai sinh" in picked["enum"]  # the bundled catalogue's
         assert typed["type"] == "string" and blank["type"] == "null"
+
+
+def test_a_decision_is_drafted_then_stored_from_the_ui(stack: Stack, inbox: Path) -> None:
+    decision = shutil.copy(PROJECT_ROOT / "examples" / "cao-bang-2022-qd-ubnd.docx", inbox)
+    _run("import-catalog", path=str(decision))
+    kind, report = _artifact("import-report")
+    assert kind == "markdown" and report.startswith("# Báo cáo nhập quy trình nội bộ")
+    assert "14 thủ tục, 111 bước đọc từ bảng" in report and "Chưa lưu gì vào kho" in report
+    assert stack.out_dir is not None
+    drafts = stack.out_dir / "imports" / "cao-bang-2022-qd-ubnd"
+    assert (drafts / "1.001806.yaml").exists() and (drafts / "import-report.md").exists()
+    schema = _deployment("reengineer-procedure").parameter_openapi_schema
+    assert schema is not None
+    assert not any(c.startswith("1.001806") for c in
+                   schema["properties"]["codes"]["items"]["anyOf"][0]["enum"])  # fmt: skip
+
+    _run("import-catalog", path=str(decision), store=True)
+    assert "Đã lưu các bản nháp hợp lệ vào kho" in _artifact("import-report")[1]
+    schema = _deployment("reengineer-procedure").parameter_openapi_schema
+    assert schema is not None
+    assert any(c.startswith("1.001806 — Quyết định công nhận cơ sở") for c in
+               schema["properties"]["codes"]["items"]["anyOf"][0]["enum"])  # fmt: skip
