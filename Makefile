@@ -50,6 +50,7 @@ bench: setup
 	$(RUN) python bench/bench_nightly.py
 	$(RUN) python bench/bench_plans.py
 	$(RUN) python bench/bench_site.py
+	$(RUN) python bench/bench_import.py
 
 setup: .venv/.synced
 	@mkdir -p "$(PREFECT_HOME)"
