@@ -17,13 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from inputs.office import read_office_document  # noqa: E402
-from inputs.registry import load_inputs  # noqa: E402
-from inputs.settings import get_settings  # noqa: E402
-from jobs.importing import draft_documents  # noqa: E402
-from tests.inputs.office.fixtures import (  # noqa: E402
+from inputs.office import read_office_document
+from inputs.registry import load_inputs
+from inputs.settings import get_settings
+from jobs.importing import draft_documents
+from tests.inputs.office.fixtures import (
     FIXTURES,
     Spec,
     read_spec,
@@ -39,11 +37,7 @@ def _larger(spec: Spec, copies: int) -> Spec:
     for n in range(copies):
         for block in spec.blocks:
             if isinstance(block, str):
-                block = re.sub(
-                    r"\b([1-3]\.\d{6})\b",
-                    lambda m: f"{m.group(1)[:2]}{n:02d}{m.group(1)[4:]}",
-                    block,
-                )
+                block = re.sub(r"\b([1-3]\.)\d{2}(\d{4})\b", rf"\g<1>{n:02d}\g<2>", block)
             blocks.append(block)
     return Spec(tuple(blocks))
 
