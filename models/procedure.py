@@ -14,6 +14,7 @@ __all__ = [
     "HOURS_PER_DAY",
     "ID_PATTERN",
     "MAX_STEPS",
+    "NAME_LENGTH",
     "Act",
     "Actor",
     "ActorKind",
@@ -28,6 +29,7 @@ __all__ = [
     "Procedure",
     "Step",
     "StepKind",
+    "fitted",
 ]
 
 HOURS_PER_DAY = 8.0
@@ -65,8 +67,22 @@ def _plain_text(text: str) -> str:
     return text
 
 
-Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_plain_text)]
+NAME_LENGTH = 300
+"""The longest name of a step, an actor or a document."""
+Name = Annotated[str, Field(min_length=1, max_length=NAME_LENGTH), AfterValidator(_plain_text)]
 """A name: one line of plain text, at most 300 characters."""
+
+
+def fitted(name: str) -> str:
+    """`name` cut to `NAME_LENGTH` with an ellipsis when a change made it longer (two long
+    names merged, a channel said after a long name).
+
+    >>> len(fitted("x" * 400)), fitted("x" * 400)[-1]
+    (300, '…')
+    """
+    return name if len(name) <= NAME_LENGTH else name[: NAME_LENGTH - 1].rstrip() + "\u2026"
+
+
 LongText = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_plain_text)]
 """A procedure's name, a legal basis: one line of plain text, at most 500 characters."""
 Label = Annotated[str, Field(max_length=100), AfterValidator(_plain_text)]

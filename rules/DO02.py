@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.graph import ProcedureGraph, documents_of, steps_of, submitted_documents
-from models.procedure import StepKind
+from models.procedure import StepKind, fitted
 from rules.base import Effect, Proposal, Rule, RuleContext
 from rules.edits import Automate
 from rules.structure import reads_only_sourced_data
@@ -60,7 +60,7 @@ class AutomaticLookup(Rule):
                 node,
                 hours=self.params.lookup_hours,
                 old_name=attrs["name"],
-                new_name=f"Tra cứu tự động: {attrs['name']}",
+                new_name=fitted(f"Tra cứu tự động: {attrs['name']}"),
             )
             proposal = self.change(
                 (node,),

@@ -14,7 +14,7 @@ from dataclasses import MISSING, dataclass, fields
 from typing import Any, ClassVar
 
 from models.graph import ActorData, ProcedureGraph, actors_of, step_of
-from models.procedure import ActorKind, Channel, StepKind
+from models.procedure import ActorKind, Channel, StepKind, fitted
 from rules.structure import drop_dead_branches, remove_check, remove_step
 
 __all__ = [
@@ -146,7 +146,7 @@ class MergeSteps(Edit):
         channels = sorted((Channel(a["channel"]), Channel(b["channel"])), key=_CHANNEL_WEIGHT.index)
         a.update(
             {
-                "name": f"{a['name']}; {b['name']}",
+                "name": fitted(f"{a['name']}; {b['name']}"),
                 "kind": kinds[0].value,
                 "channel": channels[0].value,
                 "hours": a["hours"] + b["hours"],
@@ -333,7 +333,7 @@ def _add_step(
     """Add step `node` with every attribute a step has: an internal, instant step of
     `kind` doing nothing else, unless `attrs` say otherwise."""
     step = {
-        "name": name,
+        "name": fitted(name),
         "actor": actor,
         "kind": kind.value,
         "roles": [kind.value],

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from models.procedure import Channel, StepKind
+from models.procedure import Channel, StepKind, fitted
 
 __all__ = ["contradiction", "interconnected", "renamed"]
 
@@ -77,7 +77,7 @@ def renamed(name: str, kind: StepKind, channel: Channel) -> str:
     ...         StepKind.return_, Channel.online)
     'Trả kết quả (bản điện tử)'
     """
-    return "; ".join(_renamed(part, kind, channel) for part in name.split("; "))
+    return fitted("; ".join(_renamed(part, kind, channel) for part in name.split("; ")))
 
 
 def _renamed(part: str, kind: StepKind, channel: Channel) -> str:
@@ -111,7 +111,7 @@ def interconnected(name: str) -> str:
     base = re.sub(
         r" (?:qua đường công vụ|bằng văn bản giấy|qua bưu điện|qua Bộ phận Một cửa)", "", base
     )
-    return f"{base} qua liên thông điện tử"
+    return fitted(f"{base} qua liên thông điện tử")
 
 
 def contradiction(name: str, channel: Channel) -> str | None:

@@ -17,10 +17,13 @@ from typing import Any
 import pytest
 import yaml
 
+from analysis.result import analyze
 from inputs.files import load_procedure
 from inputs.office import DocumentImport, draft_yaml, read_office_document
 from inputs.registry import load_inputs
 from inputs.settings import get_settings
+from models.graph import to_graph
+from rules import get_rules
 from tests.inputs.office.fixtures import FIXTURES, read_spec, to_pdf, write_docx, write_xlsx
 
 _ROW_STEP = re.compile(r"^(phan\d+_)?(buoc|dong)_[\d_]+$")
@@ -132,8 +135,10 @@ def test_a_decision_imports_as_the_analyst_reads_it(
     print(f"{stem} ({kind}): {reading}", *misses, sep="\n  ")
     assert reading.actors / reading.steps >= 0.9, misses
     assert reading.kinds / reading.steps >= 0.8, misses
-    sources = load_inputs(get_settings()).sources
-    for draft in imported.drafts:  # every draft is a valid procedure file as it stands
+    inputs = load_inputs(get_settings())
+    for draft in imported.drafts:  # every draft is a valid procedure that analyses as it is
         path = tmp_path / f"{draft.code}.yaml"
         path.write_text(draft_yaml(draft), encoding="utf-8")
-        load_procedure(path, sources)
+        graph = to_graph(load_procedure(path, inputs.sources))
+        analysis = analyze(graph, get_rules(), inputs.context)
+        assert analysis.result(inputs).after.steps <= analysis.result(inputs).before.steps
