@@ -25,6 +25,7 @@ __all__ = [
     "lane_of",
     "lane_widths",
     "layout",
+    "ranks",
 ]
 
 CELL = 112.0
@@ -91,7 +92,7 @@ def back_edges(G: ProcedureGraph) -> set[tuple[str, str]]:
     return found
 
 
-def _ranks(G: ProcedureGraph) -> dict[str, int]:
+def ranks(G: ProcedureGraph) -> dict[str, int]:
     """Longest-path rows over the flow without its loops; sources are in row 1."""
     loops = back_edges(G)
     order = {node: i for i, node in enumerate(G)}
@@ -113,10 +114,10 @@ def _ranks(G: ProcedureGraph) -> dict[str, int]:
 def lane_widths(G: ProcedureGraph) -> dict[ActorKind, int]:
     """How many steps side by side each lane needs (the most in one row, at most
     `SIDE_BY_SIDE`)."""
-    lanes, ranks = lane_of(G), _ranks(G)
+    lanes, rank_of = lane_of(G), ranks(G)
     cells: dict[tuple[ActorKind, int], int] = {}
     for node in G:
-        key = (lanes[node], ranks[node])
+        key = (lanes[node], rank_of[node])
         cells[key] = cells.get(key, 0) + 1
     widths: dict[ActorKind, int] = {}
     for (kind, _), count in cells.items():
@@ -139,7 +140,7 @@ def layout(
     diagrams share their columns. A start row above and an end row below are left
     free for the start and end marks.
     """
-    kinds, ranks = lane_of(G), _ranks(G)
+    kinds, rank_of = lane_of(G), ranks(G)
     needed = dict(lane_widths(G))
     for kind, slots in (widths or {}).items():
         needed[kind] = max(needed.get(kind, 0), slots, 1)
@@ -151,7 +152,7 @@ def layout(
     middle = {lane.kind: (lane.left + lane.right) / 2 for lane in lanes}
     rows: dict[int, list[str]] = {}
     for node in G:
-        rows.setdefault(ranks[node], []).append(node)
+        rows.setdefault(rank_of[node], []).append(node)
     centres: dict[str, tuple[float, float]] = {}
     loops = back_edges(G)
     top = LANE_HEADER + 36.0  # the start mark's row

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from inputs.bpmn import BPMN_SUFFIXES, read_bpmn
 from inputs.files import load_procedure
 from inputs.office import DocumentImport, draft_yaml, read_office_document
 from inputs.office.portal import PORTAL_SUFFIXES, PortalRecord, apply_portal, read_portal
@@ -25,8 +26,9 @@ REPORT_NAME = "import-report.md"
 
 
 def is_office_file(path: Path) -> bool:
-    """A document this job reads (not a procedure file in format v1)."""
-    return path.suffix.lower() in (".docx", ".xlsx", ".pdf", *PORTAL_SUFFIXES)
+    """A document this job reads (not a procedure file in format v1): an office document,
+    a portal page, a BPMN model."""
+    return path.suffix.lower() in (".docx", ".xlsx", ".pdf", *PORTAL_SUFFIXES, *BPMN_SUFFIXES)
 
 
 @dataclass
@@ -69,6 +71,8 @@ def draft_documents(
             record = read_portal(path, quiet=True)
         if record is not None:
             records.append(record)
+        elif path.suffix.lower() in BPMN_SUFFIXES:
+            documents.append(read_bpmn(path))
         else:
             documents.append(read_office_document(path))
     drafts = [d for doc in documents for d in doc.drafts]

@@ -19,14 +19,17 @@ from sqlmodel import Session
 from analysis.diff import diff_versions
 from analysis.result import Inputs, ProcedureAnalysis, analyze
 from analysis.whatif import what_if
+from diagrams.bpmn import bpmn_xml
 from diagrams.figures import write_diagrams
 from diagrams.render import require_dot
-from inputs.files import find_procedure_files, load_procedures
+from inputs.bpmn import read_bpmn
+from inputs.files import find_procedure_files, load_procedure, load_procedures
+from inputs.office import draft_yaml
 from inputs.registry import load_data_sources, load_inputs, load_plan_settings
 from inputs.settings import PROJECT_ROOT, get_settings
 from jobs.importing import REPORT_NAME, draft_documents, is_office_file
 from models.errors import InvalidInput, OutputNotWritten, Problem, TthcError, UnknownProcedure
-from models.graph import graph_from_json, to_graph
+from models.graph import graph_from_json, header_of, to_graph
 from models.procedure import Procedure
 from publishing.diff_text import diff_lines, review_lines
 from publishing.labels import READINESS_KEYS, Lang, local_time, number
@@ -340,6 +343,73 @@ _EXPECTED = (
     "expected_cost_per_year_vnd",
 )
 """The expected figures `analyze` prints: over the online share and missing data."""
+
+
+@app.command("export")
+def export_(
+    target: Annotated[str, typer.Argument(help="A stored procedure's code, or a procedure file.")],
+    version: Annotated[
+        str, typer.Option("--version", help="as-is, proposed (the rules' proposal) or approved.")
+    ] = "as-is",
+    format_: Annotated[str, typer.Option("--format", help="bpmn (BPMN 2.0 XML).")] = "bpmn",
+    out: Annotated[Path | None, typer.Option("--out", help="The file to write.")] = None,
+) -> None:
+    """Write a procedure as a BPMN 2.0 model with its lanes and diagram (bpmn.io, Camunda
+    Modeler): the as-is version, the proposal, or the version a reviewer approved."""
+    if format_ != "bpmn":
+        raise typer.BadParameter(f"format '{format_}': only bpmn is written")
+    if version not in ("as-is", "proposed", "approved"):
+        raise typer.BadParameter(f"version '{version}': as-is, proposed or approved")
+    G = _version_graph(target, version)
+    code = header_of(G)["code"]
+    path = out or Path(f"{code}-{version}.bpmn")
+    with _writing(path.parent):
+        path.write_bytes(bpmn_xml(G, f"{header_of(G)['name']} ({_VERSION_WORDS[version]})"))
+    typer.echo(f"{code}: {version} → {path}")
+
+
+_VERSION_WORDS = {"as-is": "hiện trạng", "proposed": "đề xuất", "approved": "được duyệt"}
+
+
+def _version_graph(target: str, version: str) -> Any:
+    """The graph of `target`'s version: as-is from the file or the store; the proposal of
+    the current rules; the approved version a reviewer's decision stored."""
+    if version == "approved":
+        with Session(_engine()) as session:
+            approved = [v for v in version_history(session, target) if v.kind == "approved"]
+            graph = version_graph(session, target, approved[-1].id) if approved else None
+        if graph is None:
+            raise _fail(UnknownProcedure(
+                f"'{target}' has no approved version: a reviewer has not decided on its "
+                "proposal (see `tthc history`)"))  # fmt: skip
+        return graph_from_json(graph)
+    analysis, _ = _analysis_of(target, None)
+    return analysis.before if version == "as-is" else analysis.outcome.after
+
+
+@app.command("layout")
+def layout_(
+    model: Annotated[Path, typer.Argument(help="A BPMN 2.0 file (.bpmn).")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Where to write the laid-out model.")
+    ] = None,
+) -> None:
+    """Write a BPMN model again with a fresh diagram: laid out with a lane per actor (a
+    model with no layout, or one this engine changed, opens drawn)."""
+    settings = get_settings()
+    try:
+        (draft,) = read_bpmn(model).drafts
+        sources = load_data_sources(settings.data_sources_file)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"{draft.code}.yaml"
+            path.write_text(draft_yaml(draft), encoding="utf-8")
+            procedure = load_procedure(path, sources)
+    except TthcError as error:
+        raise _fail(error) from error
+    target = out or model.with_name(f"{model.stem}-laid-out.bpmn")
+    with _writing(target.parent):
+        target.write_bytes(bpmn_xml(to_graph(procedure)))
+    typer.echo(f"{model} → {target} ({len(procedure.steps)} steps, {len(procedure.actors)} lanes)")
 
 
 @app.command("rules")

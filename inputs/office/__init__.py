@@ -88,7 +88,7 @@ def draft_yaml(draft: Draft) -> str:
     head = [
         f"# Bản nháp nhập từ {Path(draft.file).name}, {_bang(draft.where)}.",
         "# Đọc báo cáo nhập (import-report.md), xác nhận các mục dưới đây rồi mới lưu.",
-        *(f"# - {item}" for item in draft.confirm),
+        *(f"# - {' '.join(item.split())}" for item in draft.confirm),
     ]
     body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
     return "\n".join(head) + "\n" + body

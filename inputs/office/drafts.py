@@ -103,9 +103,13 @@ class Draft:
     defaulted: list[str] = field(default_factory=list)
     confirm: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    place: str = ""
+    """Where in its file the draft comes from, when not from tables ('process …')."""
 
     @property
     def where(self) -> str:
+        if self.place:
+            return self.place
         tables = ", ".join(str(t) for t in dict.fromkeys(p.table for p in self.found.parts))
         return f"table {tables}"
 
