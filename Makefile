@@ -12,12 +12,12 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 export PREFECT_SERVER_LOGGING_LEVEL := WARNING
 export PREFECT_LOGGING_LEVEL := WARNING
 
-.PHONY: demo test serve stop lint typecheck pytest docs bench setup graphviz clean
+.PHONY: demo test serve stop lint typecheck pytest docs bench setup graphviz bpmn-js clean
 
 demo: setup graphviz
 	$(RUN) tthc demo
 
-test: setup graphviz lint typecheck pytest
+test: setup graphviz bpmn-js lint typecheck pytest
 
 # A Prefect server, the deployments of prefect.yaml, a worker and the review site,
 # on 127.0.0.1 (home: var/prefect); `make stop` stops them.
@@ -51,6 +51,7 @@ bench: setup
 	$(RUN) python bench/bench_plans.py
 	$(RUN) python bench/bench_site.py
 	$(RUN) python bench/bench_import.py
+	$(RUN) python bench/bench_bpmn.py
 
 setup: .venv/.synced
 	@mkdir -p "$(PREFECT_HOME)"
@@ -59,6 +60,18 @@ setup: .venv/.synced
 	@mkdir -p "$(PREFECT_HOME)"
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
+	@touch $@
+
+# bpmn-js (bpmn.io's renderer), from the npm registry at the locked version, for the
+# test that opens exported BPMN models in headless Chromium; Node.js and npm from
+# Debian when missing and running as root.
+bpmn-js: tools/bpmn-js/node_modules/.installed
+
+tools/bpmn-js/node_modules/.installed: tools/bpmn-js/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else echo "Missing: npm — run 'sudo apt-get install nodejs npm', then make again."; exit 1; fi; }
+	cd tools/bpmn-js && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Graphviz's dot and the DejaVu fonts (they cover Vietnamese); installed with

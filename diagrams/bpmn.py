@@ -28,11 +28,11 @@ TTHC_NS = "https://tthc-reengineer.vn/bpmn/1"
 _NSMAP = {"bpmn": BPMN_NS, "bpmndi": BPMNDI_NS, "dc": DC_NS, "di": DI_NS, "tthc": TTHC_NS}
 
 # Sizes in pixels, as bpmn.io draws them.
-_TASK = (100.0, 80.0)
+_TASK = (120.0, 90.0)
 _GATEWAY = (50.0, 50.0)
 _EVENT = (36.0, 36.0)
-_COLUMN = 160.0
-_ROW = 110.0
+_COLUMN = 180.0
+_ROW = 130.0
 _POOL_LABEL = 30.0
 _LANE_LABEL = 30.0
 _PAD = 50.0

@@ -191,3 +191,29 @@ def test_history_and_a_semantic_diff_of_two_imports(tmp_path: Path) -> None:
     assert "Thời gian (ngày làm việc): 1,22 → 1,47" in shown.output
     missing = runner.invoke(app, ["diff", "1.001193", ids[0], "999"])
     assert missing.exit_code == 1 and "has no version 999" in missing.output
+
+
+def test_export_writes_the_as_is_and_proposed_versions_as_bpmn(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["import", str(BIRTH)]).exit_code == 0
+    for version in ("as-is", "proposed"):
+        out = tmp_path / f"{version}.bpmn"
+        result = runner.invoke(app, ["export", "1.001193", "--version", version, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        text = out.read_text("utf-8")
+        assert "bpmndi:BPMNShape" in text and "Đăng ký khai sinh" in text
+    assert (tmp_path / "as-is.bpmn").read_bytes() != (tmp_path / "proposed.bpmn").read_bytes()
+    result = runner.invoke(app, ["export", "1.001193", "--version", "approved"])
+    assert result.exit_code == 1 and "has no approved version" in result.output
+
+
+def test_layout_gives_a_model_without_diagram_its_lanes(tmp_path: Path) -> None:
+    source = Path(__file__).parents[1] / "bpmn" / "miwg" / "C.1.1.bpmn"  # no lanes drawn
+    out = tmp_path / "laid-out.bpmn"
+    result = runner.invoke(app, ["layout", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text("utf-8")
+    assert text.count("<bpmn:lane ") >= 2 and "isHorizontal" in text
+    bad = tmp_path / "bad.bpmn"
+    bad.write_text("<definitions", "utf-8")
+    result = runner.invoke(app, ["layout", str(bad)])
+    assert result.exit_code == 1 and "not well-formed XML" in result.output
