@@ -18,7 +18,17 @@ from diagrams.layout import back_edges, ranks
 from models.graph import ProcedureGraph, from_graph
 from models.procedure import ActorKind, Procedure, Step, StepKind
 
-__all__ = ["BPMNDI_NS", "BPMN_NS", "DC_NS", "DI_NS", "TTHC_NS", "ShapeBox", "bpmn_xml", "layout"]
+__all__ = [
+    "BPMNDI_NS",
+    "BPMN_NS",
+    "DC_NS",
+    "DI_NS",
+    "TTHC_NS",
+    "ShapeBox",
+    "bpmn_xml",
+    "fresh_diagram",
+    "layout",
+]
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -400,3 +410,274 @@ def _waypoints(a: ShapeBox, b: ShapeBox, loop: bool, bottom: float) -> list[tupl
         return [start, end]
     middle = (start[0] + end[0]) / 2
     return [start, (middle, ay), (middle, by), end]
+
+
+# --- a fresh diagram for a model another tool wrote ---------------------------------
+
+_FLOW_TAGS = {"task", "userTask", "manualTask", "serviceTask", "scriptTask",
+              "businessRuleTask", "sendTask", "receiveTask", "callActivity", "subProcess",
+              "transaction", "adHocSubProcess", "exclusiveGateway", "inclusiveGateway",
+              "eventBasedGateway", "complexGateway", "parallelGateway", "startEvent",
+              "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
+              "boundaryEvent"}  # fmt: skip
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _is_bpmn(element: etree._Element, *tags: str) -> bool:
+    return (
+        isinstance(element.tag, str)
+        and etree.QName(element).namespace == BPMN_NS
+        and (not tags or _local(element) in tags)
+    )
+
+
+def _default_size(tag: str) -> tuple[float, float]:
+    if tag.endswith("Gateway"):
+        return _GATEWAY
+    if tag.endswith("Event"):
+        return _EVENT
+    return _TASK
+
+
+def fresh_diagram(root: etree._Element, G: ProcedureGraph) -> bytes:
+    """The model `root` as it is, with its diagram section replaced by one laid out from
+    `G` (the procedure read from it): its steps where the engine's swimlanes put them, a
+    lane band per lane, the elements the procedure passed through (events, merges,
+    boundary events, expanded sub-processes, data) placed beside their neighbours, and a
+    pool for the main process (a collaboration is added when the model has none)."""
+    procedure = from_graph(G)
+    diagram = layout(procedure, G)
+    ids = {str(e.get("id")) for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    own = {
+        str(e.get(_t("id"))): str(e.get("id"))
+        for e in root.iter()
+        if isinstance(e.tag, str) and e.get(_t("id")) and _local(e) not in ("lane", "dataObject")
+    }
+    boxes: dict[str, ShapeBox] = {}
+    for step in procedure.steps:
+        element_id = own.get(step.id, step.id)
+        if element_id in ids:
+            boxes[element_id] = diagram.shapes[step.id]
+    processes = [p for p in root.iter(_b("process"))]
+    main = max(processes, key=lambda p: sum(1 for e in p.iter() if e.get("id") in boxes))
+    _place_rest(main, boxes)
+    lanes = _lane_bands(main, own, diagram, procedure)
+    for old in [e for e in root if _is_bpmn(e) is False and _local(e) == "BPMNDiagram"]:
+        root.remove(old)
+    collaboration = next(iter(root.iter(_b("collaboration"))), None)
+    if collaboration is None:
+        collaboration = etree.Element(_b("collaboration"), id=_free_id(ids, "Collaboration_tthc"))
+        etree.SubElement(
+            collaboration, _b("participant"), id=_free_id(ids, "Participant_tthc"),
+            name=str(main.get("name") or ""), processRef=str(main.get("id")),
+        )  # fmt: skip
+        root.insert(list(root).index(main), collaboration)
+    bpmndi = etree.SubElement(root, _q(BPMNDI_NS, "BPMNDiagram"), id=_free_id(ids, "Diagram_tthc"))
+    plane = etree.SubElement(bpmndi, _q(BPMNDI_NS, "BPMNPlane"), id=_free_id(ids, "Plane_tthc"),
+                             bpmnElement=str(collaboration.get("id")))  # fmt: skip
+    bottom = max([b.y + b.height for b in lanes.values()] + [diagram.pool.height])
+    pool = ShapeBox(0.0, 0.0, diagram.pool.width, bottom)
+    participants = list(collaboration.iter(_b("participant")))
+    for participant in participants:
+        if participant.get("processRef") == main.get("id"):
+            box = pool
+        else:  # another party: a band of its own, its lanes split it, its steps not drawn
+            other = next(
+                (p for p in processes if p.get("id") == participant.get("processRef")), None
+            )
+            inner = [
+                lane for lane in (other.iter(_b("lane")) if other is not None else ())
+                if not any(_is_bpmn(c, "childLaneSet") for c in lane)
+            ]  # fmt: skip
+            box = ShapeBox(0.0, bottom + 40.0, pool.width, max(80.0, 60.0 * len(inner)))
+            bottom = box.y + box.height
+            for n, lane in enumerate(inner):
+                height = box.height / len(inner)
+                lanes[str(lane.get("id"))] = ShapeBox(
+                    _POOL_LABEL, box.y + n * height, box.width - _POOL_LABEL, height
+                )
+        boxes[str(participant.get("id"))] = box
+        _shape(plane, str(participant.get("id")), box, isHorizontal="true")
+    for lane_id, band in lanes.items():
+        _shape(plane, lane_id, band, isHorizontal="true")
+    for element in main.iter():
+        element_id = str(element.get("id"))
+        if element_id in boxes and element_id not in lanes and _is_bpmn(element):
+            extra = {"isExpanded": "true"} if _local(element) in _CONTAINERS else {}
+            _shape(plane, str(element_id), boxes[str(element_id)], **extra)
+    for flow in main.iter(_b("sequenceFlow")):
+        source, target = (
+            boxes.get(str(flow.get("sourceRef"))),
+            boxes.get(str(flow.get("targetRef"))),
+        )
+        if source is not None and target is not None and flow.get("id"):
+            loop = target.x + target.width / 2 < source.x
+            _edge(
+                plane,
+                str(flow.get("id")),
+                _waypoints(source, target, loop, pool.y + pool.height - 8),
+            )
+    for flow in collaboration.iter(_b("messageFlow")):
+        source, target = (
+            boxes.get(str(flow.get("sourceRef"))),
+            boxes.get(str(flow.get("targetRef"))),
+        )
+        if source is not None and target is not None and flow.get("id"):
+            (sx, sy), (tx, ty) = source.centre, target.centre
+            start = (sx, source.y + source.height if ty > sy else source.y)
+            end = (
+                sx if target.width > 300 else tx,
+                target.y if ty > sy else target.y + target.height,
+            )
+            _edge(plane, str(flow.get("id")), [start, end])
+    written: bytes = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
+    return written
+
+
+_CONTAINERS = {"subProcess", "transaction", "adHocSubProcess"}
+
+
+def _free_id(ids: set[str], wanted: str) -> str:
+    ident, n = wanted, 1
+    while ident in ids:
+        n += 1
+        ident = f"{wanted}_{n}"
+    ids.add(ident)
+    return ident
+
+
+def _shape(plane: etree._Element, element: str, box: ShapeBox, **extra: str) -> None:
+    node = etree.SubElement(
+        plane, _q(BPMNDI_NS, "BPMNShape"), {"id": f"{element}_di", "bpmnElement": element, **extra}
+    )
+    etree.SubElement(
+        node, _q(DC_NS, "Bounds"), x=_text(round(box.x, 1)), y=_text(round(box.y, 1)),
+        width=_text(round(box.width, 1)), height=_text(round(box.height, 1)),
+    )  # fmt: skip
+
+
+def _edge(plane: etree._Element, element: str, points: list[tuple[float, float]]) -> None:
+    edge = etree.SubElement(
+        plane, _q(BPMNDI_NS, "BPMNEdge"), {"id": f"{element}_di", "bpmnElement": element}
+    )
+    for x, y in points:
+        etree.SubElement(edge, _q(DI_NS, "waypoint"), x=_text(round(x, 1)), y=_text(round(y, 1)))
+
+
+def _place_rest(process: etree._Element, boxes: dict[str, ShapeBox]) -> None:
+    """Place what the procedure did not keep: beside a placed neighbour, a boundary event
+    on its host's lower edge, an expanded sub-process around its content, data under the
+    task that uses it."""
+    nodes = {
+        str(e.get("id")): e for e in process.iter() if _is_bpmn(e, *_FLOW_TAGS) and e.get("id")
+    }
+    before: dict[str, list[str]] = {}
+    after: dict[str, list[str]] = {}
+    for flow in process.iter(_b("sequenceFlow")):
+        source, target = str(flow.get("sourceRef")), str(flow.get("targetRef"))
+        after.setdefault(source, []).append(target)
+        before.setdefault(target, []).append(source)
+    for _ in range(len(nodes) + 1):
+        waiting = [n for n in nodes if n not in boxes and _local(nodes[n]) not in _CONTAINERS]
+        if not waiting:
+            break
+        for ident in waiting:
+            element = nodes[ident]
+            w, h = _default_size(_local(element))
+            host = boxes.get(str(element.get("attachedToRef")))
+            placed_before = [boxes[p] for p in before.get(ident, []) if p in boxes]
+            placed_after = [boxes[s] for s in after.get(ident, []) if s in boxes]
+            if host is not None:
+                boxes[ident] = ShapeBox(
+                    host.x + host.width - w - 4, host.y + host.height - h / 2, w, h
+                )
+            elif placed_before and placed_after:
+                (ax, ay), (bx, _) = placed_before[0].centre, placed_after[0].centre
+                boxes[ident] = ShapeBox((ax + bx) / 2 - w / 2, ay - h / 2, w, h)
+            elif placed_before:
+                a = placed_before[0]
+                boxes[ident] = ShapeBox(a.x + a.width + 44.0, a.centre[1] - h / 2, w, h)
+            elif placed_after:
+                b = placed_after[0]
+                boxes[ident] = ShapeBox(b.x - 44.0 - w, b.centre[1] - h / 2, w, h)
+        if all(n in boxes for n in waiting):
+            break
+    for ident, element in nodes.items():  # anything still alone goes to the top left
+        if ident not in boxes and _local(element) not in _CONTAINERS:
+            w, h = _default_size(_local(element))
+            boxes[ident] = ShapeBox(_POOL_LABEL + _LANE_LABEL + 10.0, 10.0, w, h)
+    for ident, element in reversed(list(nodes.items())):  # inner sub-processes first
+        if _local(element) in _CONTAINERS and ident not in boxes:
+            inner = [boxes[str(c.get("id"))] for c in element.iter()
+                     if c is not element and str(c.get("id")) in boxes]  # fmt: skip
+            if inner:
+                x0, y0 = min(b.x for b in inner) - 20, min(b.y for b in inner) - 20
+                x1 = max(b.x + b.width for b in inner) + 20
+                y1 = max(b.y + b.height for b in inner) + 20
+                boxes[ident] = ShapeBox(x0, y0, x1 - x0, y1 - y0)
+    users: dict[str, str] = {}
+    for task in nodes.values():
+        for association in task:
+            if _is_bpmn(association, "dataInputAssociation", "dataOutputAssociation"):
+                for ref in association:
+                    if _is_bpmn(ref, "sourceRef", "targetRef") and ref.text:
+                        users.setdefault(ref.text.strip(), str(task.get("id")))
+    for n, data in enumerate(
+        e for e in process.iter() if _is_bpmn(e, "dataObjectReference", "dataStoreReference")
+    ):
+        user = boxes.get(users.get(str(data.get("id")), ""))
+        x, y = (
+            (user.x + n % 2 * 40.0, user.y + user.height + 16.0) if user else (80.0 + 50 * n, 10.0)
+        )
+        boxes[str(data.get("id"))] = ShapeBox(x, y, 36.0, 50.0)
+
+
+def _lane_bands(
+    process: etree._Element, own: dict[str, str], diagram: Diagram, procedure: Procedure
+) -> dict[str, ShapeBox]:
+    """Each lane of the model as a band: a leaf lane takes the band of the actor most of
+    its steps belong to; a lane with children spans theirs; an empty one goes below."""
+    actor_of = {own.get(step.id, step.id): step.actor for step in procedure.steps}
+    bands: dict[str, ShapeBox] = {}
+    empty: list[str] = []
+
+    def walk(lane_set: etree._Element) -> list[str]:
+        ids: list[str] = []
+        for lane in (c for c in lane_set if _is_bpmn(c, "lane")):
+            lane_id = str(lane.get("id"))
+            children = [c for c in lane if _is_bpmn(c, "childLaneSet")]
+            if children:
+                inner = [i for child in children for i in walk(child)]
+                placed = [bands[i] for i in inner if i in bands]
+                if placed:
+                    y0, y1 = min(b.y for b in placed), max(b.y + b.height for b in placed)
+                    bands[lane_id] = ShapeBox(
+                        placed[0].x - _LANE_LABEL, y0, placed[0].width + _LANE_LABEL, y1 - y0
+                    )
+                else:
+                    empty.append(lane_id)
+            else:
+                refs = [r.text.strip() for r in lane if _is_bpmn(r, "flowNodeRef") and r.text]
+                actors = [actor_of[r] for r in refs if r in actor_of]
+                if actors:
+                    actor = max(set(actors), key=actors.count)
+                    taken = {bands[i] for i in bands}
+                    box = diagram.lanes[actor]
+                    bands[lane_id] = (
+                        box if box not in taken else ShapeBox(box.x, box.y, box.width, box.height)
+                    )
+                else:
+                    empty.append(lane_id)
+            ids.append(lane_id)
+        return ids
+
+    for lane_set in (c for c in process if _is_bpmn(c, "laneSet")):
+        walk(lane_set)
+    top = diagram.pool.y + diagram.pool.height
+    for lane_id in empty:
+        bands[lane_id] = ShapeBox(_POOL_LABEL, top, diagram.pool.width - _POOL_LABEL, 60.0)
+        top += 60.0
+    return bands

@@ -19,10 +19,10 @@ from sqlmodel import Session
 from analysis.diff import diff_versions
 from analysis.result import Inputs, ProcedureAnalysis, analyze
 from analysis.whatif import what_if
-from diagrams.bpmn import bpmn_xml
+from diagrams.bpmn import bpmn_xml, fresh_diagram
 from diagrams.figures import write_diagrams
 from diagrams.render import require_dot
-from inputs.bpmn import read_bpmn
+from inputs.bpmn import parse_model, read_bpmn
 from inputs.files import find_procedure_files, load_procedure, load_procedures
 from inputs.office import draft_yaml
 from inputs.registry import load_data_sources, load_inputs, load_plan_settings
@@ -408,7 +408,7 @@ def layout_(
         raise _fail(error) from error
     target = out or model.with_name(f"{model.stem}-laid-out.bpmn")
     with _writing(target.parent):
-        target.write_bytes(bpmn_xml(to_graph(procedure)))
+        target.write_bytes(fresh_diagram(parse_model(model), to_graph(procedure)))
     typer.echo(f"{model} → {target} ({len(procedure.steps)} steps, {len(procedure.actors)} lanes)")
 
 

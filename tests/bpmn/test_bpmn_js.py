@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from lxml import etree
 from playwright.sync_api import Browser
+from typer.testing import CliRunner
 
 from analysis.result import analyze
 from diagrams.bpmn import BPMN_NS, BPMNDI_NS, bpmn_xml
@@ -21,6 +22,7 @@ from inputs.settings import PROJECT_ROOT, get_settings
 from models.graph import ProcedureGraph, to_graph
 from rules import get_rules
 from tests.conftest import CATALOG
+from tthc.cli import app
 
 pytestmark = pytest.mark.browser
 
@@ -96,3 +98,54 @@ def test_bpmn_js_imports_and_draws_every_shape_and_lane(
     if name == "1.001193-proposed":
         page.screenshot(path=str(shots / "bpmn-proposal-bpmn-js.png"))
     page.close()
+
+
+LAID_OUT = ("A.4.0", "B.2.0", "C.1.0", "C.5.0", "C.2.0")
+
+
+@pytest.mark.parametrize("name", LAID_OUT)
+def test_a_model_without_layout_comes_back_drawn_with_its_lanes(
+    browser: Browser, name: str, tmp_path: Path, shots: Path
+) -> None:
+    source = etree.parse(str(Path(__file__).parent / "miwg" / f"{name}.bpmn")).getroot()
+    for diagram in source.findall(f"{{{BPMNDI_NS}}}BPMNDiagram"):
+        source.remove(diagram)  # what a generator or a script hands over: no layout at all
+    stripped = tmp_path / f"{name}.bpmn"
+    stripped.write_bytes(etree.tostring(source, xml_declaration=True, encoding="UTF-8"))
+    out = tmp_path / f"{name}-laid-out.bpmn"
+    result = CliRunner().invoke(app, ["layout", str(stripped), "--out", str(out)])
+    if name == "C.2.0":  # its flow breaks the format's rules: said, nothing written
+        assert result.exit_code == 1 and "no start" in result.output and not out.exists()
+        return
+    assert result.exit_code == 0, result.output
+    page, drawn = _open(browser, out.read_bytes(), tmp_path)
+    assert drawn["error"] is None and drawn["warnings"] == [], json.dumps(drawn)[:2000]
+    laid = etree.parse(str(out)).getroot()
+    lanes = {e.get("id") for e in laid.iter(f"{{{BPMN_NS}}}lane")}
+    assert set(drawn["lanes"]) == lanes and lanes
+    for tag in (
+        "task",
+        "userTask",
+        "exclusiveGateway",
+        "parallelGateway",
+        "startEvent",
+        "endEvent",
+    ):
+        for element in laid.iter(f"{{{BPMN_NS}}}{tag}"):
+            assert element.get("id") in drawn["shapes"] or not _in_main(laid, element), element.get(
+                "id"
+            )
+    if name == "C.5.0":
+        page.screenshot(path=str(shots / "bpmn-layout-c50.png"))
+    page.close()
+
+
+def _in_main(root: Any, element: Any) -> bool:
+    """Whether `element` is in the main process (the one with most tasks, as the import
+    takes it); the other parties' pools are drawn as bands, their steps not."""
+    processes = list(root.iter(f"{{{BPMN_NS}}}process"))
+    main = max(processes, key=lambda p: sum(1 for e in p.iter() if "ask" in str(e.tag)))
+    process = element
+    while process is not None and etree.QName(process).localname != "process":
+        process = process.getparent()
+    return process is main
