@@ -489,6 +489,9 @@ def _flow(
         if not own and "channel" not in step and actors[actor]["kind"] == "applicant":
             step["channel"] = "in_person"
         _associations(element, step, documents, actors[actor]["kind"])
+        for text in _bpmn(element, "documentation"):  # the format has no description field
+            if words := " ".join((text.text or "").split()):
+                draft.read.append(f"mô tả của {n} ('{step['name'][:40]}'): {words[:200]}")
         steps.append(step)
     if without_time:
         draft.defaulted.append(f"{without_time} bước không ghi thời gian (tthc:hours) → 0 giờ")

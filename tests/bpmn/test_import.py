@@ -203,3 +203,15 @@ def test_the_miwg_reference_models(name: str, tmp_path: Path) -> None:
         return
     assert MIWG_EXPECTED[name] == "imported"
     assert draft.document["steps"]
+
+
+def test_documentation_text_is_quoted_in_the_report(tmp_path: Path) -> None:
+    text = _model().replace(
+        '<bpmn:userTask id="receive" name="Tiếp nhận hồ sơ"/>',
+        '<bpmn:userTask id="receive" name="Tiếp nhận hồ sơ"><bpmn:documentation>'
+        "Kiểm tra thành phần hồ sơ theo Điều 9</bpmn:documentation></bpmn:userTask>",
+    )
+    path = tmp_path / "mo-ta.bpmn"
+    path.write_text(text, encoding="utf-8")
+    (draft,) = read_bpmn(path).drafts
+    assert any("Kiểm tra thành phần hồ sơ theo Điều 9" in line for line in draft.read)
