@@ -489,8 +489,8 @@ def _flow(
         if not own and "channel" not in step and actors[actor]["kind"] == "applicant":
             step["channel"] = "in_person"
         _associations(element, step, documents, actors[actor]["kind"])
-        for text in _bpmn(element, "documentation"):  # the format has no description field
-            if words := " ".join((text.text or "").split()):
+        for note in _bpmn(element, "documentation"):  # the format has no description field
+            if words := " ".join((note.text or "").split()):
                 draft.read.append(f"mô tả của {n} ('{step['name'][:40]}'): {words[:200]}")
         steps.append(step)
     if without_time:
