@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from lxml import etree
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
@@ -207,12 +208,19 @@ def test_export_writes_the_as_is_and_proposed_versions_as_bpmn(tmp_path: Path) -
 
 
 def test_layout_gives_a_model_without_diagram_its_lanes(tmp_path: Path) -> None:
-    source = Path(__file__).parents[1] / "bpmn" / "miwg" / "C.1.1.bpmn"  # no lanes drawn
+    source = Path(__file__).parents[1] / "bpmn" / "miwg" / "C.1.1.bpmn"  # no pool, no lanes
     out = tmp_path / "laid-out.bpmn"
     result = runner.invoke(app, ["layout", str(source), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    text = out.read_text("utf-8")
-    assert text.count("<bpmn:lane ") >= 2 and "isHorizontal" in text
+    root = etree.parse(str(out)).getroot()
+    model = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+    (process,) = root.iter(f"{model}process")
+    participants = list(root.iter(f"{model}participant"))  # a pool added to hold the lanes
+    assert [p.get("processRef") for p in participants] == [process.get("id")]
+    drawn = {e.get("bpmnElement") for e in root.iter(
+        "{http://www.omg.org/spec/BPMN/20100524/DI}BPMNShape")}  # fmt: skip
+    nodes = {e.get("id") for e in process if e.tag.endswith(("Task", "Gateway", "Event"))}
+    assert nodes and nodes <= drawn
     bad = tmp_path / "bad.bpmn"
     bad.write_text("<definitions", "utf-8")
     result = runner.invoke(app, ["layout", str(bad)])
