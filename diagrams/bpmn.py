@@ -184,14 +184,13 @@ def bpmn_xml(G: ProcedureGraph, title: str = "") -> bytes:
     root.set("exporter", "tthc-reengineer")
     root.set("exporterVersion", "1")
     collaboration = etree.SubElement(root, _b("collaboration"), id="Collaboration_1")
-    participant = etree.SubElement(
+    etree.SubElement(
         collaboration,
         _b("participant"),
         id="Participant_1",
         name=procedure.agency or procedure.name,
         processRef="Process_1",
     )
-    del participant
     process = etree.SubElement(
         root, _b("process"), id="Process_1", name=procedure.name, isExecutable="false"
     )
@@ -663,12 +662,7 @@ def _lane_bands(
                 refs = [r.text.strip() for r in lane if _is_bpmn(r, "flowNodeRef") and r.text]
                 actors = [actor_of[r] for r in refs if r in actor_of]
                 if actors:
-                    actor = max(set(actors), key=actors.count)
-                    taken = {bands[i] for i in bands}
-                    box = diagram.lanes[actor]
-                    bands[lane_id] = (
-                        box if box not in taken else ShapeBox(box.x, box.y, box.width, box.height)
-                    )
+                    bands[lane_id] = diagram.lanes[max(set(actors), key=actors.count)]
                 else:
                     empty.append(lane_id)
             ids.append(lane_id)

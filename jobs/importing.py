@@ -13,6 +13,7 @@ from sqlmodel import Session
 from inputs.bpmn import BPMN_SUFFIXES, read_bpmn
 from inputs.files import load_procedure
 from inputs.office import DocumentImport, draft_yaml, read_office_document
+from inputs.office.blocks import read_blocks
 from inputs.office.portal import PORTAL_SUFFIXES, PortalRecord, apply_portal, read_portal
 from models.errors import InvalidInput, InvalidProcedure, Problem, UnreadableDocument
 from models.procedure import DataSource
@@ -66,15 +67,17 @@ def draft_documents(
     records: list[PortalRecord] = []
     documents: list[DocumentImport] = []
     for path in paths:
-        record = read_portal(path) if path.suffix.lower() in PORTAL_SUFFIXES else None
-        if record is None and path.suffix.lower() == ".docx":
-            record = read_portal(path, quiet=True)
+        suffix = path.suffix.lower()
+        blocks = read_blocks(path) if suffix == ".docx" else None  # read once: two readers
+        record = read_portal(path) if suffix in PORTAL_SUFFIXES else None
+        if record is None and blocks is not None:
+            record = read_portal(path, quiet=True, blocks=blocks)
         if record is not None:
             records.append(record)
-        elif path.suffix.lower() in BPMN_SUFFIXES:
+        elif suffix in BPMN_SUFFIXES:
             documents.append(read_bpmn(path))
         else:
-            documents.append(read_office_document(path))
+            documents.append(read_office_document(path, blocks))
     drafts = [d for doc in documents for d in doc.drafts]
     unmatched = []
     for record in records:

@@ -19,6 +19,7 @@ from models.procedure import GATEWAY_KINDS, Procedure
 
 __all__ = [
     "END",
+    "HEADER_FIELDS",
     "ActorData",
     "DocumentData",
     "Header",
@@ -161,7 +162,7 @@ def steps_of(G: ProcedureGraph) -> Iterable[tuple[str, StepData]]:
     return steps
 
 
-_HEADER_FIELDS = (
+HEADER_FIELDS = (
     "code",
     "code_status",
     "name",
@@ -181,7 +182,7 @@ def to_graph(procedure: Procedure) -> ProcedureGraph:
     """Return the procedure graph of `procedure`; durations become hours."""
     data = procedure.model_dump(mode="json", by_alias=True)
     G: ProcedureGraph = nx.DiGraph()
-    G.graph["header"] = {key: data[key] for key in _HEADER_FIELDS}
+    G.graph["header"] = {key: data[key] for key in HEADER_FIELDS}
     G.graph["actors"] = data["actors"]
     G.graph["documents"] = data["documents"]
     for step in procedure.steps:

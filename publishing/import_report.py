@@ -127,7 +127,7 @@ def import_report(
                 "",
                 f"### {index}. {markdown_text(name)} (mã {markdown_text(draft.code)})",
                 "",
-                f"Từ {markdown_text(draft.where.replace('table', 'bảng'))}; "
+                f"Từ {markdown_text(draft.where_vi)}; "
                 + (f"bản nháp {markdown_text(str(target))}" if target else "không viết bản nháp")
                 + ("; chưa hợp lệ" if draft.code in invalid else "; hợp lệ" if target else "")
                 + ".",

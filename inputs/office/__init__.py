@@ -5,13 +5,14 @@ Excel, text PDF) and the national portal's text of a procedure, as draft procedu
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from inputs.office.blocks import OFFICE_SUFFIXES, Line, read_blocks
+from inputs.office.blocks import OFFICE_SUFFIXES, Block, Line, read_blocks
 from inputs.office.drafts import Draft, draft_of
 from inputs.office.tables import find_procedures
 from models.errors import Problem, UnreadableDocument
@@ -37,14 +38,15 @@ class DocumentImport:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_office_document(path: Path) -> DocumentImport:
+def read_office_document(path: Path, blocks: Sequence[Block] | None = None) -> DocumentImport:
     """The draft procedures of the internal-process tables in `path`.
 
     Raises `UnreadableDocument` when the file cannot be read at all or holds no process
     table; a table or row that cannot be read is a problem of the result.
     """
     file = str(path)
-    blocks = read_blocks(path)
+    if blocks is None:
+        blocks = read_blocks(path)
     lines = [b.text for b in blocks if isinstance(b, Line)]
     decision = next((m.group(1).strip() for t in lines[:40] if (m := _DECISION.search(t))), "")
     found, problems, skipped = find_procedures(file, blocks)
@@ -86,13 +88,9 @@ def draft_yaml(draft: Draft) -> str:
     """The draft as a format v1 file, headed by where it came from and what to confirm."""
     document: dict[str, Any] = {k: v for k, v in draft.document.items() if not k.startswith("_")}
     head = [
-        f"# Bản nháp nhập từ {Path(draft.file).name}, {_bang(draft.where)}.",
+        f"# Bản nháp nhập từ {Path(draft.file).name}, {draft.where_vi}.",
         "# Đọc báo cáo nhập (import-report.md), xác nhận các mục dưới đây rồi mới lưu.",
         *(f"# - {' '.join(item.split())}" for item in draft.confirm),
     ]
     body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
     return "\n".join(head) + "\n" + body
-
-
-def _bang(where: str) -> str:
-    return where.replace("table", "bảng")

@@ -12,6 +12,7 @@ from typing import Any
 from inputs.office.tables import Column, Found
 from inputs.office.words import Time, actor_kind, fold, read_time, step_kind
 from models.errors import Problem
+from models.graph import HEADER_FIELDS
 from models.procedure import HOURS_PER_DAY, ActorKind, StepKind
 
 __all__ = ["ONE_STOP_FORMS", "Draft", "draft_of", "slug"]
@@ -113,8 +114,13 @@ class Draft:
         tables = ", ".join(str(t) for t in dict.fromkeys(p.table for p in self.found.parts))
         return f"table {tables}"
 
+    @property
+    def where_vi(self) -> str:
+        """`where` as the drafts and the report say it ('bảng 3')."""
+        return self.where.replace("table", "bảng")
 
-def _code(found: Found, index: int) -> tuple[str, bool]:
+
+def _code(found: Found) -> tuple[str, bool]:
     """The draft's code and whether it is the national one as written."""
     base = found.code or f"BANG-{found.parts[0].table}"
     letter = found.variant[:1].upper().replace("Đ", "D") if found.variant else ""
@@ -123,7 +129,7 @@ def _code(found: Found, index: int) -> tuple[str, bool]:
 
 def draft_of(file: str, found: Found, decision: str = "") -> Draft:
     """The draft of `found`; rows that cannot be read become problems naming the row."""
-    code, national = _code(found, 0)
+    code, national = _code(found)
     document: dict[str, Any] = {}
     draft = Draft(file, found, code, document, 0)
     rows = [(part, row) for part in found.parts for row in part.rows]
@@ -242,7 +248,7 @@ def draft_of(file: str, found: Found, decision: str = "") -> Draft:
     if not steps:
         draft.problems.append(Problem(file, draft.where, "has no step rows under its header"))
         return draft
-    _header(draft, found, decision, rows, total_hours, actors)
+    _header(draft, found, decision, total_hours, actors)
     flows = _flows(draft, steps, numbers, actors)
     for step in steps:
         step.pop("_row", None)
@@ -255,28 +261,13 @@ def draft_of(file: str, found: Found, decision: str = "") -> Draft:
         }
     document.pop("_ids", None)
     documents = document.pop("documents", None)
-    ordered = {k: document.pop(k) for k in _HEADER_ORDER if k in document}
+    ordered = {k: document.pop(k) for k in HEADER_FIELDS if k in document}
     document.clear()
     document.update(ordered, actors=actors)
     if documents:
         document["documents"] = documents
     document.update(steps=steps, flows=flows)
     return draft
-
-
-_HEADER_ORDER = (
-    "code",
-    "code_status",
-    "name",
-    "level",
-    "field",
-    "agency",
-    "statutory_days",
-    "annual_volume",
-    "fees_vnd",
-    "legal_basis",
-    "online_allowed",
-)
 
 
 def _doc_id(document: dict[str, Any], name: str) -> str:
@@ -322,12 +313,10 @@ def _header(
     draft: Draft,
     found: Found,
     decision: str,
-    rows: list[Any],
     total_hours: float,
     actors: dict[str, dict[str, Any]],
 ) -> None:
     document = draft.document
-    words = " ".join([found.heading, *found.context[-6:], *(p.level for p in found.parts)])
     levels = [p.level for p in found.parts if p.level]
     level_word = levels[-1] if levels else ""
     if not level_word:
@@ -349,7 +338,6 @@ def _header(
     else:
         document["level"] = "province"
         draft.confirm.append("cấp thực hiện: mặc định cấp tỉnh; xác nhận")
-    del words
     document["field"] = found.field_ or "Chưa xác định"
     (draft.read if found.field_ else draft.confirm).append(
         f"lĩnh vực: {found.field_}" if found.field_ else "lĩnh vực: chưa có; nhập lĩnh vực"
@@ -394,7 +382,6 @@ def _header(
     document["legal_basis"] = [decision] if decision else []
     if decision:
         draft.read.append(f"căn cứ: {decision}")
-    del rows
 
 
 _COMMUNE = "Ủy ban nhân dân cấp xã"

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inputs.office.blocks import Line, Table, read_blocks, read_bytes
+from inputs.office.blocks import Block, Line, Table, read_blocks, read_bytes
 from inputs.office.drafts import Draft, slug
 from inputs.office.words import fold
 from models.errors import Problem, UnreadableDocument
@@ -150,11 +150,11 @@ class PortalRecord:
         return "" if fold(text) == _NONE else text
 
 
-def _text(path: Path) -> str:
+def _text(path: Path, blocks: Sequence[Block] | None) -> str:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         parts = []
-        for block in read_blocks(path):
+        for block in read_blocks(path) if blocks is None else blocks:
             if isinstance(block, Line):
                 parts.append(block.text)
             elif isinstance(block, Table):
@@ -191,10 +191,12 @@ def _sections(text: str) -> dict[str, str]:
     }
 
 
-def read_portal(path: Path, quiet: bool = False) -> PortalRecord | None:
-    """The portal record in `path`; with `quiet`, None when the file is not one (a Word
-    file may be a decision instead)."""
-    text = _text(path)
+def read_portal(
+    path: Path, quiet: bool = False, blocks: Sequence[Block] | None = None
+) -> PortalRecord | None:
+    """The portal record in `path` (a Word file's `blocks` when already read); with
+    `quiet`, None when the file is not one (a Word file may be a decision instead)."""
+    text = _text(path, blocks)
     sections = _sections(text)
     code = re.search(r"[1-3]\.\d{6}", sections.get("code", ""))
     if code is None or "dossier" not in sections:

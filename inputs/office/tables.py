@@ -236,7 +236,7 @@ def find_procedures(
             if last_part.rows and order is not None and not block.rows[0][order]:
                 _join(last_part.rows[-1], block.rows[0], last_part.columns)  # a cell runs on
                 start = 1
-            _read_rows(file, block, start, last_part, current, found, problems)
+            _read_rows(block, start, last_part, current, found)
             current, last_table = found[-1], block
             last_part = current.parts[-1]
             continue
@@ -283,7 +283,7 @@ def find_procedures(
         part = Part(block.number, block.rows[index], columns, _level(level))
         current.parts.append(part)
         last_part, last_table = part, block
-        _read_rows(file, block, index + 1, part, current, found, problems)
+        _read_rows(block, index + 1, part, current, found)
         current = found[-1]
         last_part = current.parts[-1]
     return found, problems, skipped
@@ -303,18 +303,9 @@ def _join(row: Row, more: Sequence[str], columns: dict[int, Column]) -> None:
             row.cells[column] = f"{row.cells.get(column, '')} {more[index]}".strip()
 
 
-def _read_rows(
-    file: str,
-    table: Table,
-    start: int,
-    part: Part,
-    current: Found,
-    found: list[Found],
-    problems: list[Problem],
-) -> None:
+def _read_rows(table: Table, start: int, part: Part, current: Found, found: list[Found]) -> None:
     """Read the step rows of `table` from row `start` into `part`; a variant row inside
     the table ('b) Giải thể') starts a new procedure, a level row a new part."""
-    del problems  # rows are checked when the draft is made, with the procedure's name
     for index in range(start, len(table.rows)):
         row = table.rows[index]
         cells = {column: row[i] for i, column in part.columns.items() if i < len(row)}
