@@ -12,6 +12,8 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 export PREFECT_SERVER_LOGGING_LEVEL := WARNING
 export PREFECT_LOGGING_LEVEL := WARNING
 
+PACKAGES := models rules analysis inputs store diagrams publishing jobs flows tthc
+
 .PHONY: demo test serve stop lint typecheck pytest docs bench setup graphviz bpmn-js clean
 
 demo: setup graphviz
@@ -53,13 +55,17 @@ bench: setup
 	$(RUN) python bench/bench_import.py
 	$(RUN) python bench/bench_bpmn.py
 
+# Bytecode compiled ahead: a flow run is a new Python process, and where
+# PYTHONDONTWRITEBYTECODE is set (containers, CI) each would otherwise compile ~1,000
+# modules from source (a run from the UI then starts in 6 s instead of 2 s).
 setup: .venv/.synced
 	@mkdir -p "$(PREFECT_HOME)"
+	@$(RUN) python -m compileall -q -j 0 $(PACKAGES) >/dev/null
 
 .venv/.synced: uv.lock pyproject.toml
 	@mkdir -p "$(PREFECT_HOME)"
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 	@touch $@
 
 # bpmn-js (bpmn.io's renderer), from the npm registry at the locked version, for the

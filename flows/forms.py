@@ -58,7 +58,19 @@ FORM_TITLES: dict[str, dict[str, str]] = {
         "changed_within_hours": "Thủ tục được phân tích trong vòng (giờ)",
         "review_wait_hours": _WAIT,
     },
-    "nightly-reanalysis": {"output": _OUTPUT, "batch_size": "Số thủ tục mỗi lô"},
+    "nightly-reanalysis": {
+        "output": _OUTPUT,
+        "batch_size": "Số thủ tục mỗi lô",
+        "shard_size": "Số thủ tục mỗi phần việc",
+    },
+    "nightly-shard": {
+        "night": "Lần chạy hằng đêm",
+        "work": "Phiên bản cần phân tích lại",
+        "rules_signature": "Bộ quy tắc",
+        "inputs_key": "Danh mục CSDL và giả định chi phí",
+        "output": _OUTPUT,
+        "batch_size": "Số thủ tục mỗi lô",
+    },
     "import-catalog": {
         "path": "Tệp thủ tục, thư mục hoặc văn bản của cơ quan",
         "store": "Lưu bản nháp vào kho",

@@ -24,6 +24,7 @@ __all__ = [
     "ReviewWanted",
     "RuleChoice",
     "RuleCode",
+    "ShardSize",
     "SourceChoice",
     "SourceId",
     "clean_codes",
@@ -52,6 +53,7 @@ ReviewWaitHours = Annotated[float, Field(gt=0, le=720)]
 """Hours to wait for a reviewer."""
 
 BatchSize = Annotated[int, Field(ge=50, le=5000)]
+ShardSize = Annotated[int, Field(ge=100, le=100_000)]
 """Procedures per task: larger batches mean fewer task runs and events."""
 
 

@@ -35,6 +35,7 @@ from publishing.site import SiteEntry, UiLinks, pages_to_write, write_site
 from publishing.ui_pages import FullSize, Reanalysed
 from rules import RULES_VERSION, get_rules
 from store.engine import shared_engine
+from store.nights import credit
 from store.queries import Outdated, current_results, import_procedures, versions_of
 from store.reviews import current_reviews, current_versions
 
@@ -114,10 +115,14 @@ def store(
     analysed: list[Analysed],
     inputs: Inputs,
     reasons: dict[int, Outdated] | None = None,
+    night: str | None = None,
 ) -> list[Reanalysed]:
-    """Store the batch's proposed versions and analyses in one transaction."""
+    """Store the batch's proposed versions and analyses in one transaction, the new
+    ones credited to `night` (a sharded nightly run) when given."""
     with Session(shared_engine(database_url)) as session:
         done = store_batch(session, analysed, inputs, reasons)
+        if night is not None:
+            credit(session, night, [d.analysis_id for d in done if d.created])
         session.commit()
         return done
 

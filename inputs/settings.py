@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     (JSON list, e.g. TTHC_INBOX_DIRS='["/srv/tthc/inbox"]')."""
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     """Processes that analyse a large batch side by side."""
+    shards_at_once: int = Field(default=1, ge=1, le=1000)
+    """Shards of a nightly run that run at once over the work pool (`make serve` sets the
+    `shards` work queue's limit): one per worker machine."""
     site_url: str | None = None
     """Web address that serves `out_dir` (`make serve` sets one); else links are files."""
     ui_port: int = Field(default=4200, ge=1, le=65535)

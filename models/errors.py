@@ -16,9 +16,11 @@ __all__ = [
     "InvalidSettings",
     "LoopWithoutExit",
     "MigrationError",
+    "NightIncomplete",
     "OutputNotWritten",
     "PlanDoesNotAddUp",
     "Problem",
+    "ShardMismatch",
     "StackError",
     "StoreBusy",
     "StoreTooNew",
@@ -141,3 +143,11 @@ class StackError(TthcError):
 
 class PlanDoesNotAddUp(TthcError):
     """A plan's figures contradict each other; no document was written."""
+
+
+class ShardMismatch(TthcError):
+    """A worker's rules or inputs differ from those the night was planned with."""
+
+
+class NightIncomplete(TthcError):
+    """Some shards of a nightly run did not finish; what the others stored stays."""

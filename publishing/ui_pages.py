@@ -135,9 +135,12 @@ def _change(entry: SiteEntry, key: str) -> str:
     return f"{figure(key, before)} → {figure(key, after)}"
 
 
-def summary_markdown(done: Sequence[Reanalysed], skipped: int, limit: int = 200) -> str:
+def summary_markdown(
+    done: Sequence[Reanalysed], skipped: int, limit: int = 200, missing: int = 0
+) -> str:
     """What changed since the previous night: counts by reason, then each procedure; what
-    another run stored meanwhile is counted apart, never as this night's work."""
+    another run stored meanwhile is counted apart, never as this night's work, and what
+    was planned but not analysed (`missing`: a shard failed) is said."""
     analysed = [d for d in done if d.created]
     elsewhere = len(done) - len(analysed)
     lines = [
@@ -152,6 +155,12 @@ def summary_markdown(done: Sequence[Reanalysed], skipped: int, limit: int = 200)
         ),
         "",
     ]
+    if missing:
+        lines += [
+            f"**{number(missing, 'vi')}** thủ tục chưa được phân tích lại: một phần việc "
+            "không hoàn thành (xem các lần chạy con); đêm sau sẽ phân tích lại.",
+            "",
+        ]
     for reason, label in _REASONS.items():
         count = sum(d.reason == reason for d in analysed)
         if count:

@@ -16,7 +16,14 @@ from sqlmodel import Field, SQLModel
 
 from models.errors import ImmutableVersion
 
-__all__ = ["Analysis", "ProcedureRecord", "ProcedureVersion", "ReviewRecord", "VersionKind"]
+__all__ = [
+    "Analysis",
+    "NightWork",
+    "ProcedureRecord",
+    "ProcedureVersion",
+    "ReviewRecord",
+    "VersionKind",
+]
 
 
 def _now() -> datetime:
@@ -109,6 +116,18 @@ class ReviewRecord(SQLModel, table=True):
     """The rules signature the proposal was made under."""
     sources_hash: str = Field(max_length=64)
     """Hash of the data-source registry: a rejection holds until it changes."""
+
+
+class NightWork(SQLModel, table=True):
+    """Which night stored an analysis: a shard of a nightly run records each analysis it
+    stored in the same transaction, so the night's summary counts what the night did
+    (a re-submitted shard's work included) and never another run's."""
+
+    __tablename__ = "night_work"
+
+    analysis_id: int = Field(foreign_key="analysis.id", primary_key=True)
+    night: str = Field(max_length=64, index=True)
+    """The nightly run (its Prefect flow run id)."""
 
 
 @event.listens_for(ProcedureVersion, "before_update")

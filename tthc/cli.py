@@ -599,6 +599,7 @@ def _stack() -> Stack:
         site_port=settings.site_port,
         out_dir=settings.out_dir,
         drafts_dir=PROJECT_ROOT / "var" / "drafts",
+        shards_at_once=settings.shards_at_once,
     )
 
 

@@ -39,10 +39,23 @@ from pathlib import Path
 
 from models.errors import StackError
 
-__all__ = ["MARK", "PARTS", "POOL", "Stack", "Stopped", "check", "shut_down", "start", "stop"]
+__all__ = [
+    "MARK",
+    "PARTS",
+    "POOL",
+    "SHARDS",
+    "Stack",
+    "Stopped",
+    "check",
+    "shut_down",
+    "start",
+    "stop",
+]
 
 POOL = "tthc-local"
 """The process work pool the deployments of prefect.yaml run on."""
+SHARDS = "shards"
+"""The pool's work queue of the nightly's shards (prefect.yaml's `nightly-shard`)."""
 PARTS = ("worker", "site", "server")
 """The parts of a stack, each with a pid file, in the order `stop` stops them."""
 MARK = "TTHC_SERVE_STACK"
@@ -68,6 +81,11 @@ class Stack:
     extra_env: Mapping[str, str] = field(default_factory=dict)
     """More environment for the server and the worker (e.g. TTHC_* settings)."""
     worker_poll_seconds: int = 5
+    heartbeat_seconds: int = 30
+    """How often a flow run says it is alive; one silent for three periods is marked
+    Crashed (`flows.crashes`), and a crashed nightly shard is submitted again."""
+    shards_at_once: int = 1
+    """The `shards` work queue's limit: nightly shards running at once over the pool."""
 
     @property
     def api_url(self) -> str:
@@ -113,6 +131,7 @@ class Stack:
                 "PREFECT_LOGGING_LEVEL": "INFO",
                 "PREFECT_WORKER_QUERY_SECONDS": str(self.worker_poll_seconds),
                 "PREFECT_WORKER_PREFETCH_SECONDS": "5",
+                "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(self.heartbeat_seconds),
                 "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED": "true",
                 "PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS": ",".join(self.ui_origins),
             }
@@ -447,6 +466,9 @@ def start(stack: Stack, timeout: float = 180.0) -> None:
         _run(stack, env, "work-pool", "create", POOL, "--type", "process", "--overwrite")
         _run(stack, env, "--no-prompt", "deploy", "--all")
         _run(stack, env, "flows.forms", command="python")  # the forms' Vietnamese titles
+        _run(stack, env, "flows.crashes", command="python")  # dead runs marked Crashed
+        limit = ("work-queue", "set-concurrency-limit", SHARDS, str(stack.shards_at_once))
+        _run(stack, env, *limit, "--pool", POOL)
         _spawn(stack, "worker", [*_prefect(), "worker", "start", "--pool", POOL], env)
         if stack.out_dir is not None:
             stack.out_dir.mkdir(parents=True, exist_ok=True)
