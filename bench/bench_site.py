@@ -132,10 +132,10 @@ def main() -> None:
                 by_code[r.code].diagrams,
                 by_code[r.code].review,
                 proposal=r,
-                proposal_diagrams=diagram_files(r.code),
+                proposal_diagrams=diagram_files(r.code, r.essential),
             )
             if r.code in by_code
-            else SiteEntry(r, diagram_files(r.code))
+            else SiteEntry(r, diagram_files(r.code, r.essential))
             for r in results
         ]
         started = time.perf_counter()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.result import ProcedureAnalysis, dropped_documents
 from diagrams.dot import DiagramMarks, procedure_dot
 from diagrams.layout import lane_widths
-from diagrams.render import Format, render
+from diagrams.render import render, render_svg_and_png
 from models.errors import DiagramNotDrawn
 from models.graph import ProcedureGraph
 from models.metrics import Metrics
@@ -31,12 +32,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class DiagramFiles:
-    """Paths of one procedure's diagrams, relative to the output folder."""
+    """Paths of one procedure's diagrams, relative to the output folder; a PNG only for
+    an essential service (its plans, in Word, print the diagram)."""
 
     before_svg: str
-    before_png: str
+    before_png: str | None
     after_svg: str
-    after_png: str
+    after_png: str | None
 
 
 def slug(code: str) -> str:
@@ -134,11 +136,17 @@ def _brackets(G: ProcedureGraph, groups: list[set[str]]) -> tuple[tuple[str, ...
     return tuple(sorted((g for g in steps if len(g) > 1), key=lambda g: order[g[0]]))
 
 
-def diagram_files(code: str) -> DiagramFiles:
-    """Where a procedure's diagrams go, relative to the output folder."""
+def diagram_files(code: str, essential: int | None) -> DiagramFiles:
+    """Where a procedure's diagrams go, relative to the output folder: SVG (the site, the
+    report, the Prefect UI), and PNG as well for an essential service (`essential`, its
+    number), whose plans in Word print it."""
     name = f"diagrams/{slug(code)}"
+    png = essential is not None
     return DiagramFiles(
-        f"{name}-before.svg", f"{name}-before.png", f"{name}-after.svg", f"{name}-after.png"
+        f"{name}-before.svg",
+        f"{name}-before.png" if png else None,
+        f"{name}-after.svg",
+        f"{name}-after.png" if png else None,
     )
 
 
@@ -149,23 +157,28 @@ MAX_DRAWN_STEPS = 400
 def write_diagrams(
     out_dir: Path, analysis: ProcedureAnalysis, *, approved: bool = False, scenario: str = ""
 ) -> DiagramFiles:
-    """Render the before and after diagrams as SVG and PNG under `out_dir/diagrams/`.
+    """Render the before and after diagrams as SVG (and PNG for an essential service,
+    `diagram_files`) under `out_dir/diagrams/`.
 
-    Each file is written under a temporary name, then renamed: a reader never sees half
-    a file. A diagram too large to draw (more than `MAX_DRAWN_STEPS` steps, or one that
-    Graphviz cannot finish in time) is replaced by a page that says so.
+    The two are drawn side by side, each by one Graphviz run, and nothing is written unless
+    both were drawn. Each file is written under a temporary name, then renamed: a reader
+    never sees half a file. A diagram too large to draw (more than `MAX_DRAWN_STEPS` steps,
+    or one that Graphviz cannot finish in time) is replaced by a page that says so.
     """
     (out_dir / "diagrams").mkdir(parents=True, exist_ok=True)
-    files = diagram_files(analysis.code)
-    graphs = (analysis.before, analysis.outcome.after)
+    files = diagram_files(analysis.code, analysis.header["essential"])
     sources = before_after_dot(analysis, approved=approved, scenario=scenario)
-    for moment, source, G in zip(("before", "after"), sources, graphs, strict=True):
-        svg = Path(getattr(files, f"{moment}_svg"))
-        formats: tuple[Format, ...] = ("svg", "png")
-        for fmt in formats:
-            write_atomically(out_dir / svg.with_suffix(f".{fmt}"), _drawing(source, fmt, len(G)))
+    steps = (len(analysis.before), len(analysis.outcome.after))
+    png = files.after_png is not None
+    with ThreadPoolExecutor(max_workers=len(sources)) as pool:
+        drawings = list(pool.map(_drawing, sources, steps, (png, png)))
+    paths = ((files.before_svg, files.before_png), (files.after_svg, files.after_png))
+    for (svg_path, png_path), source, (svg, image) in zip(paths, sources, drawings, strict=True):
+        write_atomically(out_dir / svg_path, svg)
+        if png_path is not None and image is not None:
+            write_atomically(out_dir / png_path, image)
         # the source last: a source on disk means its images were written
-        write_atomically(out_dir / svg.with_suffix(".dot"), source.encode("utf-8"))
+        write_atomically((out_dir / svg_path).with_suffix(".dot"), source.encode("utf-8"))
     return files
 
 
@@ -174,7 +187,7 @@ def refresh_diagrams(
 ) -> DiagramFiles:
     """`write_diagrams`, unless the diagrams under `out_dir` were drawn from the very
     same DOT sources (then nothing is drawn)."""
-    files = diagram_files(analysis.code)
+    files = diagram_files(analysis.code, analysis.header["essential"])
     drawn = [out_dir / Path(f).with_suffix(".dot") for f in (files.before_svg, files.after_svg)]
     sources = before_after_dot(analysis, approved=approved)
     if all(
@@ -185,15 +198,20 @@ def refresh_diagrams(
     return write_diagrams(out_dir, analysis, approved=approved)
 
 
-def _drawing(source: str, fmt: Format, steps: int) -> bytes:
+def _drawing(source: str, steps: int, png: bool) -> tuple[bytes, bytes | None]:
+    """The diagram as SVG (and PNG when asked), or a notice that it is too large to draw."""
     if steps <= MAX_DRAWN_STEPS:
         try:
-            return render(source, fmt)
+            return _draw(source, png)
         except DiagramNotDrawn:
             pass
     notice = f"Sơ đồ quá lớn để vẽ rõ ({steps} bước)"
     notice_dot = f'digraph procedure {{ node [shape=box]; n [label="{notice}", pos="0,0"]; }}'
-    return render(notice_dot, fmt)
+    return _draw(notice_dot, png)
+
+
+def _draw(source: str, png: bool) -> tuple[bytes, bytes | None]:
+    return render_svg_and_png(source) if png else (render(source, "svg"), None)
 
 
 def write_atomically(path: Path, data: bytes) -> None:

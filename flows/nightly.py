@@ -122,7 +122,9 @@ def _reanalyse(
         outcome = run_shards(night, todo, shard_size, common, name, advance)
         summary = summarise(url, night, todo, rules_signature, inputs.key)
         done, missing = summary.done, summary.missing
-        entries = [SiteEntry(r, diagram_files(r.code)) for r in summary.results[:TABLE_ROWS]]
+        entries = [
+            SiteEntry(r, diagram_files(r.code, r.essential)) for r in summary.results[:TABLE_ROWS]
+        ]
     else:
         done, entries = work_through(url, out_dir, todo, inputs, output, batch_size, None, advance)
         missing = 0

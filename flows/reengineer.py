@@ -87,7 +87,7 @@ def publish_review_report(
             diagrams[code] = approved
         elif code in current:  # analysed under these rules and inputs
             rows.append(procedure_report(header, current[code]))
-            diagrams[code] = diagram_files(code)
+            diagrams[code] = diagram_files(code, header["essential"])
     report = assemble_report(rows, inputs.costs, RULES_VERSION)
     files = publish_report(Path(out_dir), report, diagrams)
     return files["vi"].html.relative_to(out_dir).as_posix()

@@ -191,7 +191,7 @@ def publish_site(
         diffs = version_diffs(session, {c: v for c, v in versions.items() if c in written})
     entries = []
     for result in results:
-        files = diagram_files(result.code)
+        files = diagram_files(result.code, result.essential)
         shown = tuple(diffs.get(result.code, ()))
         made = approved.get(result.code)
         if made is None:

@@ -48,8 +48,8 @@ def write_plans(
             diagrams[analysis.code] = made.diagrams
         else:
             analysis = analyze(graph_from_json(graph), list(rules), inputs.context)
-            files = diagram_files(analysis.code)
-            if not (out_dir / files.after_png).exists():
+            files = diagram_files(analysis.code, analysis.header["essential"])
+            if files.after_png is None or not (out_dir / files.after_png).exists():
                 files = write_diagrams(out_dir, analysis)
             diagrams[analysis.code] = files
         analyses.append(analysis)

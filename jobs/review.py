@@ -137,7 +137,7 @@ def approved_versions(
         analysis = apply_review(
             graph_from_json(graphs[vid]), rules, inputs.context, review
         ).analysis
-        files = diagram_files(analysis.code)
+        files = diagram_files(analysis.code, analysis.header["essential"])
         if out_dir is not None:
             files = refresh_diagrams(out_dir / APPROVED_DIR, analysis, approved=True)
         made[vid] = ApprovedVersion(analysis, review, approved_files(files))

@@ -498,12 +498,17 @@ def plan_entries(
     entries = [
         PlanEntry(
             plan_of(a, a.result(inputs), inputs.costs.hourly_income_vnd, settings),
-            out_dir / diagrams[a.code].after_png if a.code in diagrams else None,
+            _after_png(out_dir, diagrams.get(a.code)),
             (reviews or {}).get(a.code),
         )
         for a in analyses
     ]
     return sorted(entries, key=lambda e: _catalogue_order(e.plan.header))
+
+
+def _after_png(out_dir: Path, files: DiagramFiles | None) -> Path | None:
+    """Where the after diagram's PNG is, if one was drawn."""
+    return out_dir / files.after_png if files is not None and files.after_png else None
 
 
 def _catalogue_order(header: Header) -> tuple[bool, int, str]:

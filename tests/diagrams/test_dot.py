@@ -79,12 +79,29 @@ def test_hostile_labels_cannot_escape_the_label() -> None:
 
 
 @pytest.mark.dot
-def test_render_gives_svg_with_vietnamese_and_a_png(tmp_path: Path) -> None:
-    files = write_diagrams(tmp_path, _analysis())
+def test_render_gives_svg_with_vietnamese_and_a_png_for_an_essential_service(
+    tmp_path: Path,
+) -> None:
+    files = write_diagrams(tmp_path, _analysis(essential=7))
     svg = (tmp_path / files.before_svg).read_text("utf-8")
     ET.fromstring(svg)  # well-formed
     assert "Thủ tục mẫu" in svg and "DejaVu Sans" in svg
+    assert files.after_png is not None
     assert (tmp_path / files.after_png).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+@pytest.mark.dot
+def test_other_procedures_get_svg_only(tmp_path: Path) -> None:
+    """PNG only where a consumer needs it: the plans in Word, of essential services."""
+    files = write_diagrams(tmp_path, _analysis())
+    assert files.before_png is None and files.after_png is None
+    written = sorted(p.name for p in (tmp_path / "diagrams").iterdir())
+    assert written == [
+        "9.999999-after.dot",
+        "9.999999-after.svg",
+        "9.999999-before.dot",
+        "9.999999-before.svg",
+    ]
 
 
 @pytest.mark.dot

@@ -58,7 +58,7 @@ def publish_hostile() -> None:
         after=MEASURES,
         changes=(Change("DO01", ("s",), HOSTILE, HOSTILE),),
     )
-    entry = SiteEntry(result, diagram_files(CODE))
+    entry = SiteEntry(result, diagram_files(CODE, result.essential))
     publish_procedure(entry, SVG, SVG, 200)
     publish_table([entry], key=TABLE_KEY)
 

@@ -209,7 +209,7 @@ def test_the_site_shows_the_approved_version_once_decided(
     assert "được duyệt" in svg and "— đề xuất" not in svg
 
     # drawn once: the next run finds the same sources and draws nothing
-    png = tmp_path / drawn.after_png
+    png = tmp_path / drawn.after_svg
     stamp = png.stat().st_mtime_ns
     publish_site.fn(database_url, str(tmp_path), None, INPUTS)
     assert png.stat().st_mtime_ns == stamp

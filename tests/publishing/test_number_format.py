@@ -78,7 +78,7 @@ def catalogue() -> Catalogue:
     entries = [
         SiteEntry(
             a.result(inputs),
-            diagram_files(a.code),
+            diagram_files(a.code, a.header["essential"]),
             differences=tuple(diff_lines(diff_versions(a.before, a.outcome.after))),
         )
         for a in analyses

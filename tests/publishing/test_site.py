@@ -21,7 +21,7 @@ def test_a_procedure_page_lists_the_documents_no_longer_asked_for(tmp_path: Path
     )
     procedure = Procedure.model_validate(minimal_procedure())
     result = analyze(to_graph(procedure), get_rules(), inputs.context).result(inputs)
-    entry = SiteEntry(result, diagram_files(result.code))
+    entry = SiteEntry(result, diagram_files(result.code, result.essential))
     write_site(tmp_path, [entry], "test")
     page = (tmp_path / entry.page).read_text("utf-8")
     [dropped] = result.dropped_documents
@@ -41,7 +41,7 @@ def test_a_code_not_confirmed_says_so_and_a_service_shows_no_code(tmp_path: Path
         document = {**minimal_procedure(), "code": code, "code_status": status}
         procedure = Procedure.model_validate(document)
         result = analyze(to_graph(procedure), get_rules(), inputs.context).result(inputs)
-        entries.append(SiteEntry(result, diagram_files(result.code)))
+        entries.append(SiteEntry(result, diagram_files(result.code, result.essential)))
     write_site(tmp_path, entries, "test")
     unconfirmed, service = ((tmp_path / e.page).read_text("utf-8") for e in entries)
     assert "Mã 1.116407 (mã chưa xác nhận)" in unconfirmed

@@ -37,7 +37,7 @@ def test_text_from_procedure_files_cannot_become_markup() -> None:
         after=MEASURES,
         changes=(Change("XX01", ("s",), hostile, hostile),),
     )
-    entry = SiteEntry(result, diagram_files("9.999999"))
+    entry = SiteEntry(result, diagram_files("9.999999", 1))
     page = procedure_markdown(entry, "data:a", "data:b")
     assert "<script>" not in page and "](javascript:" not in page
     assert "Tên \\<script\\>alert\\(1\\)\\</script\\>" in page

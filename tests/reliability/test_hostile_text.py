@@ -140,7 +140,7 @@ def test_every_writer_keeps_hostile_text_inert(tmp_path: Path, name: str) -> Non
         for values in csv.reader(stream):
             assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in values)
     assert _inert_markdown(files.markdown.read_text("utf-8").split("\n", 2)[2])
-    entry = SiteEntry(hostile, diagram_files(hostile.code))
+    entry = SiteEntry(hostile, diagram_files(hostile.code, hostile.essential))
     page = procedure_markdown(
         entry, "data:image/svg+xml;base64,AA==", "data:image/svg+xml;base64,AA=="
     )
