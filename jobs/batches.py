@@ -123,7 +123,7 @@ def _analyse(
     context = replace(inputs.context, rejected=rejected) if rejected else inputs.context
     analysis = analyze(graph_from_json(graph), rules, context)
     drawn = out_dir and write_diagrams(out_dir, analysis, scenario=scenario)
-    files = drawn or diagram_files(analysis.code)
+    files = drawn or diagram_files(analysis.code, analysis.header["essential"])
     row = AnalysisRow.of(analysis.result(inputs))
     return Analysed(version_id, row, analysis.proposal(), files, analysis.header)
 
