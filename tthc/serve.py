@@ -80,7 +80,8 @@ class Stack:
     the worker may read it: it joins TTHC_INBOX_DIRS."""
     extra_env: Mapping[str, str] = field(default_factory=dict)
     """More environment for the server and the worker (e.g. TTHC_* settings)."""
-    worker_poll_seconds: int = 5
+    worker_poll_seconds: int = 1
+    """How often the worker asks for runs: a run started from the UI waits for it."""
     heartbeat_seconds: int = 30
     """How often a flow run says it is alive; one silent for three periods is marked
     Crashed (`flows.crashes`), and a crashed nightly shard is submitted again."""
