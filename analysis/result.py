@@ -291,7 +291,8 @@ def channel_variants(
 ) -> tuple[ProcedureGraph, ProcedureGraph]:
     """The procedure as today's online applicants go through it (`before` with the channel
     switches of `outcome` only), and the proposal as those who still come in person go
-    through it (`outcome.after` with those switches undone)."""
+    through it (`outcome.after` with those switches undone). A graph no switch changes
+    is returned itself, not a copy."""
     switches = [
         edit
         for change in outcome.changes
@@ -310,11 +311,15 @@ def channel_variants(
             step = merged_into[step]
         return step
 
-    online, offline = copy_graph(before), copy_graph(outcome.after)
+    online, offline = before, outcome.after  # each copied before its first switch
     for edit in switches:
         if edit.step in online:
+            if online is before:
+                online = copy_graph(before)
             step_of(online, edit.step)["channel"] = edit.new.value
         if now(edit.step) in offline:
+            if offline is outcome.after:
+                offline = copy_graph(outcome.after)
             step_of(offline, now(edit.step))["channel"] = edit.old.value
     return online, offline
 

@@ -11,29 +11,24 @@ from __future__ import annotations
 
 import atexit
 import functools
+import json
 import multiprocessing
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import Session
 
-from analysis.result import AnalysisResult, Inputs, ProposedVersion, analyze
+from analysis.result import AnalysisResult, Inputs, analyze
 from diagrams.figures import DiagramFiles, diagram_files, write_diagrams
 from models.graph import Header, graph_from_json
 from models.measures import Measures
 from publishing.ui_pages import Reanalysed
 from rules import RULES_VERSION, ChangeKey, Rule
-from store.queries import (
-    AnalysisRow,
-    Outdated,
-    previous_measures,
-    store_analyses,
-    version_graphs,
-)
+from store.analyses import EncodedAnalysis, store_analyses, version_documents
+from store.queries import AnalysisRow, Outdated, previous_measures
 from store.reviews import rejections
 
 __all__ = [
@@ -46,20 +41,24 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Analysed:
-    """A stored as-is version re-engineered: its analysis as the store keeps it, the
-    proposal to store, where its diagrams are, and its procedure's header (annual
-    volume, statutory time…)."""
+    """A stored as-is version re-engineered: its analysis and proposal as the store writes
+    them, where its diagrams are, and its procedure's header (annual volume, statutory
+    time…)."""
 
     version_id: int
-    row: AnalysisRow
-    proposal: ProposedVersion
+    encoded: EncodedAnalysis
     diagrams: DiagramFiles
     header: Header
 
     @cached_property
+    def row(self) -> AnalysisRow:
+        """The analysis as its row stores it, read back where it is read: a worker
+        process sends the row's JSON text alone, cheap to send and stored as it is."""
+        return self.encoded.row()
+
+    @cached_property
     def result(self) -> AnalysisResult:
-        """The typed result, rebuilt where it is read: a worker process sends the row
-        alone, which halves what the storing process has to unpickle."""
+        """The typed result, rebuilt where it is read."""
         header = self.header
         return self.row.result(header["code"], header["name"], header["essential"])
 
@@ -84,9 +83,9 @@ def analyse_versions(
     The work starts at once and the results come in order; with several workers the
     caller can store one batch while the next is analysed.
     """
-    graphs = version_graphs(session, version_ids)
+    documents = version_documents(session, version_ids)
     held = _rejected(session, version_ids, rules, inputs)
-    jobs = [(vid, graphs[vid], held.get(vid, frozenset())) for vid in version_ids]
+    jobs = [(vid, documents[vid], held.get(vid, frozenset())) for vid in version_ids]
     work = functools.partial(
         _analyse, rules=rules, inputs=inputs, out_dir=out_dir, scenario=scenario
     )
@@ -113,19 +112,20 @@ def _rejected(
 
 
 def _analyse(
-    job: tuple[int, dict[str, Any], frozenset[ChangeKey]],
+    job: tuple[int, str, frozenset[ChangeKey]],
     rules: list[Rule],
     inputs: Inputs,
     out_dir: Path | None,
     scenario: str,
 ) -> Analysed:
-    version_id, graph, rejected = job
+    """Analyse one version, its graph given as the JSON text stored."""
+    version_id, document, rejected = job
     context = replace(inputs.context, rejected=rejected) if rejected else inputs.context
-    analysis = analyze(graph_from_json(graph), rules, context)
+    analysis = analyze(graph_from_json(json.loads(document)), rules, context)
     drawn = out_dir and write_diagrams(out_dir, analysis, scenario=scenario)
     files = drawn or diagram_files(analysis.code, analysis.header["essential"])
-    row = AnalysisRow.of(analysis.result(inputs))
-    return Analysed(version_id, row, analysis.proposal(), files, analysis.header)
+    encoded = EncodedAnalysis.of(AnalysisRow.of(analysis.result(inputs)), analysis.proposal())
+    return Analysed(version_id, encoded, files, analysis.header)
 
 
 @functools.cache
@@ -145,14 +145,12 @@ def store_batch(
 ) -> list[Reanalysed]:
     """Store a batch of analyses; the caller commits. Returns what changed for each."""
     reasons = reasons or {}
-    items = [(a.version_id, a.row, a.proposal) for a in analysed]
+    items = [(a.version_id, a.encoded) for a in analysed]
     stored_all = store_analyses(session, items, inputs.key)
-    earlier = [why.previous for why in reasons.values() if why.previous is not None]
-    previous = previous_measures(session, earlier)
+    whys = [reasons.get(a.version_id) for a in analysed]
+    previous = previous_measures(session, [w.previous for w in whys if w and w.previous])
     done = []
-    for item, (stored, created) in zip(analysed, stored_all, strict=True):
-        assert stored.id is not None
-        why = reasons.get(item.version_id)
+    for item, stored, why in zip(analysed, stored_all, whys, strict=True):
         done.append(
             Reanalysed(
                 code=item.header["code"],
@@ -161,7 +159,7 @@ def store_batch(
                 analysis_id=stored.id,
                 previous=previous.get(why.previous) if why and why.previous else None,
                 current=Measures.model_validate(stored.metrics_after),
-                created=created,
+                created=stored.created,
             )
         )
     return done

@@ -24,7 +24,7 @@ from models.graph import (
     steps_of,
     submitted_documents,
 )
-from models.metrics import expected_total, starts_trip, visits
+from models.metrics import expected_total, trip_starts, visits
 from models.procedure import ActorKind, Channel, StepKind
 
 __all__ = [
@@ -106,11 +106,6 @@ class ComplianceCost(BaseModel):
     settings_version: str
 
 
-def _is_applicant(G: ProcedureGraph, node: str) -> bool:
-    kind: str = actors_of(G)[step_of(G, node)["actor"]]["kind"]
-    return kind == ActorKind.applicant
-
-
 def _doing(G: ProcedureGraph, kind: StepKind) -> list[str]:
     """The steps that do work of `kind`, merged steps included."""
     return [node for node, attrs in steps_of(G) if kind in attrs["roles"]]
@@ -124,18 +119,17 @@ def _pays_online(G: ProcedureGraph) -> bool:
 
 def compliance_cost(G: ProcedureGraph, settings: CostSettings) -> ComplianceCost:
     """The Standard-Cost-Model cost of procedure graph `G` for its applicant."""
-    documents = documents_of(G)
+    documents, actors, starts = documents_of(G), actors_of(G), trip_starts(G)
+    prepare, per_document = settings.document_hours_by_id, settings.document_hours
+    trip_hours = settings.travel_hours + settings.waiting_hours
     hours: dict[str, float] = {}
     travel: dict[str, float] = {}
     copies: dict[str, float] = {}
     for node, attrs in steps_of(G):
-        own = attrs["hours"] if _is_applicant(G, node) else 0.0
-        trip = starts_trip(G, node)
-        preparing = sum(
-            settings.document_hours_by_id.get(doc, settings.document_hours)
-            for doc in attrs["documents"]
-        )
-        hours[node] = own + preparing + trip * (settings.travel_hours + settings.waiting_hours)
+        own = attrs["hours"] if actors[attrs["actor"]]["kind"] == ActorKind.applicant else 0.0
+        trip = node in starts
+        preparing = sum(prepare.get(doc, per_document) for doc in attrs["documents"])
+        hours[node] = own + preparing + trip * trip_hours
         travel[node] = trip * settings.travel_vnd
         copies[node] = sum(documents[doc].get("copies", 1) for doc in attrs["documents"]) * (
             settings.copy_vnd

@@ -42,6 +42,8 @@ __all__ = [
     "is_gateway",
     "physical_items",
     "post_dominators",
+    "post_dominators_of",
+    "predecessor_dicts",
     "step_of",
     "steps_of",
     "steps_of_kind",
@@ -178,9 +180,13 @@ HEADER_FIELDS = (
 )
 
 
+_GRAPH_FIELDS = {*HEADER_FIELDS, "actors", "documents"}
+"""What the graph keeps of a procedure besides its steps and flows."""
+
+
 def to_graph(procedure: Procedure) -> ProcedureGraph:
     """Return the procedure graph of `procedure`; durations become hours."""
-    data = procedure.model_dump(mode="json", by_alias=True)
+    data = procedure.model_dump(mode="json", by_alias=True, include=_GRAPH_FIELDS)
     G: ProcedureGraph = nx.DiGraph()
     G.graph["header"] = {key: data[key] for key in HEADER_FIELDS}
     G.graph["actors"] = data["actors"]
@@ -270,7 +276,7 @@ def document_hash(document: dict[str, Any]) -> str:
 
 def is_gateway(G: ProcedureGraph, node: str) -> bool:
     """Whether `node` is a gateway (decide, parallel, join) rather than work."""
-    return G.nodes[node]["kind"] in GATEWAY_KINDS
+    return step_of(G, node)["kind"] in GATEWAY_KINDS
 
 
 def has_role(G: ProcedureGraph, node: str, kind: str) -> bool:
@@ -316,6 +322,11 @@ def successor_dicts(G: ProcedureGraph) -> Mapping[str, Mapping[str, dict[str, An
     return cast(Mapping[str, Mapping[str, dict[str, Any]]], vars(G)["_succ"])
 
 
+def predecessor_dicts(G: ProcedureGraph) -> Mapping[str, Mapping[str, dict[str, Any]]]:
+    """networkx's own predecessor mappings of `G`, as `successor_dicts`."""
+    return cast(Mapping[str, Mapping[str, dict[str, Any]]], vars(G)["_pred"])
+
+
 def closure(
     neighbours: Callable[[str], Iterable[str]],
     sources: Iterable[str],
@@ -349,7 +360,17 @@ def post_dominators(G: ProcedureGraph) -> dict[str, str]:
 
     Steps whose paths meet only at the end map to `END`.
     """
-    succ, pred = adjacency(G)
+    return post_dominators_of(dict(G.adjacency()))
+
+
+def post_dominators_of(successors: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """`post_dominators` of the graph whose nodes are the keys of `successors`, each with
+    its successors in order (a graph being reduced, held as plain dicts)."""
+    succ = {node: list(nbrs) for node, nbrs in successors.items()}
+    pred: dict[str, list[str]] = {node: [] for node in succ}
+    for node, nbrs in succ.items():
+        for nbr in nbrs:
+            pred[nbr].append(node)
     pred[END] = []
     for node, nbrs in succ.items():
         if not nbrs:

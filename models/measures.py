@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from models.costs import CostSettings, compliance_cost, readiness
+from models.costs import ComplianceCost, CostSettings, compliance_cost, readiness
 from models.graph import ProcedureGraph, step_of
 from models.lead_time import critical_path, value_added_share
 from models.metrics import expected_hours, expected_visits, measure
@@ -74,25 +74,34 @@ def measures(
         electronic_result=ready.electronic_result,
         documents_reused=ready.documents_reused,
         critical_path=[step_of(G, n)["name"] for n in critical_path(G)],
-        **(_expected(mix, costs) if mix is not None else {}),
+        **(_expected(mix, costs, (G, cost, lead_hours)) if mix is not None else {}),
     )
 
 
-def _expected(mix: ChannelMix, costs: CostSettings) -> dict[str, float | int]:
-    """Visits, days and cost weighted by the share of dossiers through each channel."""
+def _expected(
+    mix: ChannelMix, costs: CostSettings, known: tuple[ProcedureGraph, ComplianceCost, float]
+) -> dict[str, float | int]:
+    """Visits, days and cost weighted by the share of dossiers through each channel; the
+    cost and hours of the graph `known` (one of the two) are not computed again."""
     share = mix.share
 
     def weigh(online: float, offline: float) -> float:
         return share * online + (1 - share) * offline
 
-    online, offline = compliance_cost(mix.online, costs), compliance_cost(mix.offline, costs)
+    def cost(H: ProcedureGraph) -> ComplianceCost:
+        return known[1] if H is known[0] else compliance_cost(H, costs)
+
+    def hours(H: ProcedureGraph) -> float:
+        return known[2] if H is known[0] else expected_hours(H)
+
+    online, offline = cost(mix.online), cost(mix.offline)
     return {
         "online_share": share,
         "expected_visits": round(
             weigh(expected_visits(mix.online), expected_visits(mix.offline)), 3
         ),
         "expected_lead_time_days": round(
-            weigh(expected_hours(mix.online), expected_hours(mix.offline)) / HOURS_PER_DAY, 3
+            weigh(hours(mix.online), hours(mix.offline)) / HOURS_PER_DAY, 3
         ),
         "expected_cost_per_dossier_vnd": round(
             weigh(online.per_dossier_vnd, offline.per_dossier_vnd)

@@ -23,7 +23,6 @@ from sqlmodel import Session, col, select
 from analysis.result import (
     AnalysisResult,
     DroppedDocument,
-    ProposedVersion,
     approval_from_json,
     approval_to_json,
     change_from_json,
@@ -34,7 +33,6 @@ from analysis.result import (
 from models.graph import document_hash, graph_to_json, to_graph
 from models.measures import Measures
 from models.procedure import Procedure
-from rules import RULES_VERSION
 from store.locks import take_turn
 from store.tables import Analysis, ProcedureRecord, ProcedureVersion, VersionKind
 
@@ -53,7 +51,6 @@ __all__ = [
     "outdated",
     "previous_measures",
     "procedures",
-    "store_analyses",
     "store_version",
     "version_graph",
     "version_graphs",
@@ -316,78 +313,6 @@ class AnalysisRow:
             refused=tuple(refusal_from_json(r) for r in self.refused),
             dropped_documents=tuple(DroppedDocument(**d) for d in self.dropped_documents),
         )
-
-
-def store_analyses(
-    session: Session,
-    items: Sequence[tuple[int, AnalysisRow, ProposedVersion]],
-    inputs_key: str,
-) -> list[tuple[Analysis, bool]]:
-    """Store the proposed version and the analysis of each as-is version (by id), unless
-    already stored under the same rules and inputs (`Inputs.key`); return each analysis
-    and whether it is new. A few statements a batch: what is stored already is found in
-    one query each, and what is new is inserted together. The caller commits; another
-    writer waits until then, and finds what this one stored (`store.locks.take_turn`)."""
-    take_turn(session)
-    ids = [version_id for version_id, _, _ in items]
-    versions = {
-        v.id: v
-        for v in session.exec(
-            select(ProcedureVersion)
-            .where(col(ProcedureVersion.id).in_(ids))
-            .options(defer(ProcedureVersion.graph))  # type: ignore[arg-type]
-        )
-    }
-    existing: dict[tuple[int, str], Analysis] = {
-        (a.before_version_id, a.rules_version): a
-        for a in session.exec(
-            select(Analysis).where(
-                col(Analysis.before_version_id).in_(ids), Analysis.context_hash == inputs_key
-            )
-        )
-    }
-    proposals = {
-        (v.parent_id, v.content_hash): v
-        for v in session.exec(
-            select(ProcedureVersion)
-            .where(col(ProcedureVersion.parent_id).in_(ids))
-            .where(ProcedureVersion.kind == VersionKind.proposed)
-            .options(defer(ProcedureVersion.graph))  # type: ignore[arg-type]
-        )
-    }
-    todo = [item for item in items if (item[0], item[1].rules_signature) not in existing]
-    for version_id, _, proposal in todo:
-        if (version_id, proposal.content_hash) not in proposals:
-            proposals[version_id, proposal.content_hash] = ProcedureVersion(
-                procedure_id=versions[version_id].procedure_id,
-                kind=VersionKind.proposed,
-                graph=proposal.graph,
-                content_hash=proposal.content_hash,
-                parent_id=version_id,
-                source=f"engine rules v{RULES_VERSION}",
-            )
-            session.add(proposals[version_id, proposal.content_hash])
-    session.flush()
-    created: dict[tuple[int, str], Analysis] = {}
-    for version_id, row, proposal in todo:
-        proposed = proposals[version_id, proposal.content_hash]
-        assert proposed.id is not None
-        created[version_id, row.rules_signature] = Analysis(
-            procedure_id=versions[version_id].procedure_id,
-            before_version_id=version_id,
-            after_version_id=proposed.id,
-            rules_version=row.rules_signature,
-            context_hash=inputs_key,
-            metrics_before=row.metrics_before,
-            metrics_after=row.metrics_after,
-            changes=row.changes,
-            refused=row.refused,
-            dropped_documents=row.dropped_documents,
-        )
-    session.add_all(created.values())
-    session.flush()
-    keys = [(version_id, row.rules_signature) for version_id, row, _ in items]
-    return [(created[k], True) if k in created else (existing[k], False) for k in keys]
 
 
 def latest_versions(session: Session) -> dict[int, int]:

@@ -111,6 +111,22 @@ def test_loop_inside_a_parallel_branch() -> None:
     assert expected_hours(G) == pytest.approx(4)
 
 
+def test_a_graph_changed_after_a_first_measure_is_measured_as_it_is_now() -> None:
+    # what to solve is planned once per shape: a changed probability, flow or kind is
+    # another shape
+    G = graph(
+        [("x", "a", "submit", 1), ("c", "d", "check", 2), ("g", "d", "decide", 0),
+         ("fix", "a", "submit", 4), ("z", "d", "return", 1)],
+        [("x", "c"), ("c", "g"), ("g", "z", 0.8), ("g", "fix", 0.2), ("fix", "c")],
+    )  # fmt: skip
+    assert expected_hours(G) == pytest.approx(5.5)
+    G.edges["g", "z"]["probability"], G.edges["g", "fix"]["probability"] = 0.5, 0.5
+    assert expected_hours(G) == pytest.approx(1 + 2 * 2 + 1 * 4 + 1)
+    G.remove_edge("fix", "c")
+    G.add_edge("fix", "z")
+    assert expected_hours(G) == pytest.approx(1 + 2 + 0.5 * 4 + 1)
+
+
 def test_handoffs_look_through_gateways_and_system_steps() -> None:
     # x(a) → c(d): 1; c(d) → [g] → l(s): 1; c → [g] → z(d): 0; l(s) → auto(sys) → z(d): 1
     G = graph(

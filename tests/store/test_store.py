@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from sqlalchemy import func
+from sqlalchemy import Text, cast, func
 from sqlmodel import Session, select
 
 from analysis.result import Inputs, analyze
@@ -12,8 +14,9 @@ from models.errors import ImmutableVersion
 from models.graph import graph_from_json, to_graph
 from models.procedure import Procedure
 from rules import get_rules
+from store.analyses import EncodedAnalysis, store_analyses
 from store.engine import make_engine
-from store.queries import AnalysisRow, import_procedures, store_analyses
+from store.queries import AnalysisRow, import_procedures
 from store.tables import Analysis, ProcedureRecord, ProcedureVersion, VersionKind
 from tests.conftest import CATALOG, minimal_procedure
 
@@ -69,16 +72,34 @@ def test_analysis_stored_once_with_its_proposed_version(database_url: str) -> No
     with Session(engine) as session:
         [(version, _)] = import_procedures(session, [("a.yaml", procedure)])
         assert version.id is not None
-        item = (version.id, AnalysisRow.of(analysis.result(inputs)), analysis.proposal())
-        [(stored, new)] = store_analyses(session, [item], inputs.key)
+        row = AnalysisRow.of(analysis.result(inputs))
+        item = (version.id, EncodedAnalysis.of(row, analysis.proposal()))
+        [first] = store_analyses(session, [item], inputs.key)
         session.commit()
-        assert new
-        [(_, new)] = store_analyses(session, [item], inputs.key)
-        assert not new
+        assert first.created
+        [again] = store_analyses(session, [item], inputs.key)
+        assert not again.created
+        assert (again.id, again.after_version_id) == (first.id, first.after_version_id)
+        assert again.metrics_after == first.metrics_after
         assert _count(session, Analysis) == 1
+        stored = session.get_one(Analysis, first.id)
+        assert stored.after_version_id == first.after_version_id
+        assert stored.metrics_after == first.metrics_after == row.metrics_after
+        assert (stored.metrics_before, stored.changes, stored.refused) == (
+            row.metrics_before,
+            row.changes,
+            row.refused,
+        )
+        assert stored.dropped_documents == row.dropped_documents
         proposed = session.get_one(ProcedureVersion, stored.after_version_id)
+        assert proposed.graph == analysis.proposal().graph
         assert proposed.kind == VersionKind.proposed and proposed.parent_id == version.id
         assert stored.metrics_after["steps"] < stored.metrics_before["steps"]
         assert [c["rule"] for c in stored.changes] == [c.rule for c in analysis.outcome.changes]
         unicode_name = session.get_one(ProcedureVersion, version.id).graph["name"]
         assert unicode_name == "Thủ tục mẫu"
+        # the texts are what the JSON columns write themselves
+        changes = select(cast(Analysis.changes, Text)).where(Analysis.id == stored.id)
+        graph = select(cast(ProcedureVersion.graph, Text)).where(ProcedureVersion.id == proposed.id)
+        assert session.exec(changes).one() == json.dumps(row.changes)
+        assert session.exec(graph).one() == json.dumps(proposed.graph)
