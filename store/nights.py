@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from analysis.result import AnalysisResult
-from store.queries import AnalysisRow
+from store.queries import stored_result
 from store.tables import Analysis, NightWork, ProcedureRecord
 
 __all__ = ["NightAnalysis", "analysed_among", "credit", "night_analyses"]
@@ -74,14 +74,6 @@ def night_analyses(
         ).all()
         for analysis, record, by in rows:
             assert analysis.id is not None
-            row = AnalysisRow(
-                rules_signature=analysis.rules_version,
-                metrics_before=analysis.metrics_before,
-                metrics_after=analysis.metrics_after,
-                changes=analysis.changes,
-                refused=analysis.refused,
-                dropped_documents=analysis.dropped_documents or [],
-            )
-            result = row.result(record.code, record.name, record.essential, record.code_status)
+            result = stored_result(record, analysis)
             found[analysis.before_version_id] = NightAnalysis(analysis.id, result, by == night)
     return found

@@ -52,6 +52,7 @@ __all__ = [
     "previous_measures",
     "procedures",
     "store_version",
+    "stored_result",
     "version_graph",
     "version_graphs",
     "version_history",
@@ -396,7 +397,8 @@ def previous_measures(session: Session, analysis_ids: Sequence[int]) -> dict[int
     return found
 
 
-def _result(record: ProcedureRecord, analysis: Analysis) -> AnalysisResult:
+def stored_result(record: ProcedureRecord, analysis: Analysis) -> AnalysisResult:
+    """The typed result a stored analysis row holds, for its procedure."""
     row = AnalysisRow(
         rules_signature=analysis.rules_version,
         metrics_before=analysis.metrics_before,
@@ -424,4 +426,4 @@ def current_results(
         for record, analysis in rows
         if analysis.before_version_id in latest
     }
-    return [_result(record, analysis) for record, analysis in current.values()]
+    return [stored_result(record, analysis) for record, analysis in current.values()]
